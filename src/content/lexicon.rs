@@ -1,0 +1,99 @@
+//! The offline scorer's word lists (`rubrics/lexicon.toml`), compiled for matching.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::error::ContentError;
+use super::load::{Lines, MIN_CONCEPTS};
+use crate::text::{CueSet, Pattern, PatternError};
+
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub negations: CueSet,
+    pub reasoning: CueSet,
+    pub tradeoffs: CueSet,
+    pub structure: CueSet,
+    pub star: Star,
+    pub fillers: CueSet,
+    pub injection: Injection,
+}
+
+/// Cues for each part of a STAR story.
+#[derive(Debug, Clone)]
+pub struct Star {
+    pub situation: CueSet,
+    pub task: CueSet,
+    pub action: CueSet,
+    pub result: CueSet,
+}
+
+/// What marks text that addresses the grader.
+#[derive(Debug, Clone)]
+pub struct Injection {
+    pub says: Vec<Pattern>,
+    /// Lower-case substrings, such as a fake role line or a fake score block.
+    pub markers: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    #[allow(dead_code)]
+    format: u32,
+    negations: Vec<String>,
+    reasoning: Vec<String>,
+    tradeoffs: Vec<String>,
+    structure: Vec<String>,
+    star: RawStar,
+    fillers: Vec<String>,
+    injection: RawInjection,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStar {
+    situation: Vec<String>,
+    task: Vec<String>,
+    action: Vec<String>,
+    result: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInjection {
+    says: Vec<String>,
+    markers: Vec<String>,
+}
+
+impl Lexicon {
+    pub fn parse(path: &Path, text: &str) -> Result<Lexicon, ContentError> {
+        let lines = Lines::new(path, text);
+        let raw: RawLexicon = lines.parse()?;
+        let located = |e: PatternError| ContentError::at(&lines.source(0), e.to_string());
+        let cues = |items: &[String]| CueSet::parse(items).map_err(located);
+        Ok(Lexicon {
+            negations: cues(&raw.negations)?,
+            reasoning: cues(&raw.reasoning)?,
+            tradeoffs: cues(&raw.tradeoffs)?,
+            structure: cues(&raw.structure)?,
+            star: Star {
+                situation: cues(&raw.star.situation)?,
+                task: cues(&raw.star.task)?,
+                action: cues(&raw.star.action)?,
+                result: cues(&raw.star.result)?,
+            },
+            fillers: cues(&raw.fillers)?,
+            injection: Injection {
+                says: raw
+                    .injection
+                    .says
+                    .iter()
+                    .map(|s| Pattern::parse(s, MIN_CONCEPTS))
+                    .collect::<Result<_, _>>()
+                    .map_err(located)?,
+                markers: raw.injection.markers.iter().map(|m| m.to_lowercase()).collect(),
+            },
+        })
+    }
+}

@@ -1,0 +1,85 @@
+//! What a scorer returns, as stored in transcripts and printed by `hotseat answer --json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::Level;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// `offline`, or `model:NAME` when a model graded the answer.
+    pub scorer: String,
+    /// True when the result is an offline estimate rather than a model's grade.
+    pub estimate: bool,
+    /// How to present the result: "offline estimate" or "model grade".
+    pub label: String,
+    /// 1 (strong no hire) to 4 (strong hire), one decimal.
+    pub overall: f64,
+    pub verdict: String,
+    pub target_level: Level,
+    pub rubric_version: String,
+    pub dimensions: Vec<DimensionScore>,
+    pub talking_points: Vec<PointScore>,
+    #[serde(default)]
+    pub misconceptions: Vec<Misconception>,
+    /// Short machine-readable markers: `empty`, `off-topic`, `buzzwords`, `misconception`,
+    /// `contradiction`, `injection`, `no-talking-points`.
+    pub flags: Vec<String>,
+    /// Probes an interviewer could ask next, aimed at what the answer missed.
+    #[serde(default)]
+    pub follow_ups: Vec<String>,
+    pub words: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DimensionScore {
+    pub id: String,
+    pub name: String,
+    pub level: u8,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Credit {
+    Missed,
+    Mentioned,
+    Explained,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointScore {
+    pub id: String,
+    pub text: String,
+    pub covered: bool,
+    pub credit: Credit,
+    /// The sentence(s) of the answer that covered the point.
+    pub evidence: Option<String>,
+}
+
+/// A wrong belief the answer stated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Misconception {
+    pub point: String,
+    pub text: String,
+    pub evidence: String,
+}
+
+/// The rubric's words for a level.
+pub fn verdict(level: f64) -> &'static str {
+    match level.round() as i64 {
+        i64::MIN..=1 => "strong no hire",
+        2 => "lean no hire",
+        3 => "lean hire",
+        _ => "strong hire",
+    }
+}
+
+impl Score {
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+
+    pub fn covered(&self) -> usize {
+        self.talking_points.iter().filter(|p| p.covered).count()
+    }
+}
