@@ -4,8 +4,16 @@
 //! interview state machine, scorers, transcripts and their store, and the two front ends (the
 //! terminal UI and the plain line mode).
 
+pub mod cli;
 pub mod content;
-pub mod text;
-pub mod scoring;
 pub mod interview;
+pub mod interviewer;
+pub mod paths;
+pub mod plain;
+pub mod report;
+pub mod scoring;
+pub mod session;
+pub mod store;
+pub mod text;
 pub mod transcript;
+pub mod ui;

@@ -134,8 +134,14 @@ impl Transcript {
 
     /// Mean of the latest grade of every graded question.
     pub fn overall(&self) -> Option<f64> {
-        let grades: Vec<f64> = self.questions.iter().filter_map(|q| q.score()).map(|s| s.overall).collect();
-        (!grades.is_empty()).then(|| (grades.iter().sum::<f64>() / grades.len() as f64 * 10.0).round() / 10.0)
+        let grades: Vec<f64> = self
+            .questions
+            .iter()
+            .filter_map(|q| q.score())
+            .map(|s| s.overall)
+            .collect();
+        (!grades.is_empty())
+            .then(|| (grades.iter().sum::<f64>() / grades.len() as f64 * 10.0).round() / 10.0)
     }
 
     /// Mean latest grade per round, in the order the rounds were asked.
@@ -150,7 +156,12 @@ impl Transcript {
         }
         rounds
             .into_iter()
-            .map(|(r, v)| (r, (v.iter().sum::<f64>() / v.len() as f64 * 10.0).round() / 10.0))
+            .map(|(r, v)| {
+                (
+                    r,
+                    (v.iter().sum::<f64>() / v.len() as f64 * 10.0).round() / 10.0,
+                )
+            })
             .collect()
     }
 }

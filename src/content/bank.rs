@@ -82,7 +82,11 @@ impl Bank {
         let mut ordered: Vec<&ContentFile> = files.values().collect();
         ordered.sort_by_key(|f| f.user);
         for file in ordered {
-            let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = file
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             let lines = Lines::new(&file.path, &file.text);
             match name {
                 TOPICS => match lines.parse::<TopicsFile>() {
@@ -100,20 +104,31 @@ impl Bank {
                 _ => match load::round_file(&file.path, &file.text) {
                     Ok(round) => {
                         if let Some(r) = round.rubric {
-                            if let Some(other) = rubrics.get(&r.round).filter(|o: &&Rubric| o.source.file != r.source.file) {
+                            if let Some(other) = rubrics
+                                .get(&r.round)
+                                .filter(|o: &&Rubric| o.source.file != r.source.file)
+                            {
                                 errors.push(ContentError::at(
                                     &r.source,
-                                    format!("a rubric for round {:?} is already defined at {}", r.round, other.source),
+                                    format!(
+                                        "a rubric for round {:?} is already defined at {}",
+                                        r.round, other.source
+                                    ),
                                 ));
                             }
                             rubrics.insert(r.round.clone(), r);
                         }
                         for q in round.questions {
                             match index.get(&q.id) {
-                                Some(&i) if questions[i].1 == file.user => errors.push(ContentError::at(
-                                    &q.source,
-                                    format!("question id {:?} is already used at {}", q.id, questions[i].0.source),
-                                )),
+                                Some(&i) if questions[i].1 == file.user => {
+                                    errors.push(ContentError::at(
+                                        &q.source,
+                                        format!(
+                                            "question id {:?} is already used at {}",
+                                            q.id, questions[i].0.source
+                                        ),
+                                    ))
+                                }
                                 Some(&i) => questions[i] = (q, file.user),
                                 None => {
                                     index.insert(q.id.clone(), questions.len());
@@ -127,11 +142,13 @@ impl Bank {
             }
         }
         let Some(lexicon) = lexicon else {
-            errors.push(ContentError {
-                file: PathBuf::from(LEXICON),
-                line: 1,
-                message: "the offline scorer's lexicon is missing".into(),
-            });
+            if !files.contains_key(LEXICON) {
+                errors.push(ContentError {
+                    file: PathBuf::from(LEXICON),
+                    line: 1,
+                    message: "the offline scorer's lexicon is missing".into(),
+                });
+            }
             return Err(ContentErrors(errors));
         };
         let bank = Bank {
@@ -157,7 +174,10 @@ impl Bank {
             let Some(rubric) = self.rubrics.get(&q.round) else {
                 errors.push(ContentError::at(
                     &q.source,
-                    format!("question {:?} is in round {:?}, which has no rubric", q.id, q.round),
+                    format!(
+                        "question {:?} is in round {:?}, which has no rubric",
+                        q.id, q.round
+                    ),
                 ));
                 continue;
             };
@@ -175,7 +195,10 @@ impl Bank {
                 }
             }
         }
-        let plans_file = Source { file: PathBuf::from(PLANS), line: 1 };
+        let plans_file = Source {
+            file: PathBuf::from(PLANS),
+            line: 1,
+        };
         for (name, plan) in &self.plans {
             for stage in &plan.stages {
                 for round in &stage.rounds {
@@ -209,7 +232,11 @@ impl Bank {
     /// Round ids in interview order: as the onsite plan lists them, then any others.
     pub fn rounds(&self) -> Vec<String> {
         let mut order: Vec<String> = Vec::new();
-        let staged = self.plans.values().flat_map(|p| &p.stages).flat_map(|s| &s.rounds);
+        let staged = self
+            .plans
+            .values()
+            .flat_map(|p| &p.stages)
+            .flat_map(|s| &s.rounds);
         for round in staged.chain(self.rubrics.keys()) {
             if self.rubrics.contains_key(round) && !order.contains(round) {
                 order.push(round.clone());
@@ -260,8 +287,19 @@ fn user_files(dir: &Path) -> Result<Vec<(String, ContentFile)>, ContentErrors> {
             continue;
         }
         let text = fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        out.push((name, ContentFile { path, text, user: true }));
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        out.push((
+            name,
+            ContentFile {
+                path,
+                text,
+                user: true,
+            },
+        ));
     }
     Ok(out)
 }

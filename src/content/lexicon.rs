@@ -92,7 +92,12 @@ impl Lexicon {
                     .map(|s| Pattern::parse(s, MIN_CONCEPTS))
                     .collect::<Result<_, _>>()
                     .map_err(located)?,
-                markers: raw.injection.markers.iter().map(|m| m.to_lowercase()).collect(),
+                markers: raw
+                    .injection
+                    .markers
+                    .iter()
+                    .map(|m| m.to_lowercase())
+                    .collect(),
             },
         })
     }

@@ -117,7 +117,11 @@ impl<'a> Lines<'a> {
         let end = offset.min(self.text.len());
         Source {
             file: self.path.to_path_buf(),
-            line: self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1,
+            line: self.text.as_bytes()[..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1,
         }
     }
 
@@ -145,7 +149,10 @@ pub fn round_file(path: &Path, text: &str) -> Result<RoundFile, Vec<ContentError
     {
         errors.push(lines.error(
             format.span().start,
-            format!("format {} is not one this hotseat reads (it reads {FORMAT})", format.get_ref()),
+            format!(
+                "format {} is not one this hotseat reads (it reads {FORMAT})",
+                format.get_ref()
+            ),
         ));
     }
     let rubric = raw.rubric.map(|r| rubric(&lines, r, &mut errors));
@@ -155,7 +162,13 @@ pub fn round_file(path: &Path, text: &str) -> Result<RoundFile, Vec<ContentError
     for q in raw.questions {
         let start = q.span().start;
         if !ids.insert(q.get_ref().id.clone()) {
-            errors.push(lines.error(start, format!("question id {:?} appears twice in this file", q.get_ref().id)));
+            errors.push(lines.error(
+                start,
+                format!(
+                    "question id {:?} appears twice in this file",
+                    q.get_ref().id
+                ),
+            ));
         }
         if let Some(q) = question(&lines, q, default_round.as_deref(), &mut errors) {
             questions.push(q);
@@ -174,7 +187,11 @@ fn rubric(lines: &Lines, raw: Spanned<RawRubric>, errors: &mut Vec<ContentError>
     if !(4..=7).contains(&raw.dimensions.len()) {
         errors.push(ContentError::at(
             &source,
-            format!("rubric {:?} has {} dimensions; a rubric needs 4 to 7", raw.round, raw.dimensions.len()),
+            format!(
+                "rubric {:?} has {} dimensions; a rubric needs 4 to 7",
+                raw.round,
+                raw.dimensions.len()
+            ),
         ));
     }
     let mut seen = HashSet::new();
@@ -201,7 +218,10 @@ fn rubric(lines: &Lines, raw: Spanned<RawRubric>, errors: &mut Vec<ContentError>
             ));
         }
         if levels.iter().any(|l| l.trim().is_empty()) && keys == ["1", "2", "3", "4"] {
-            errors.push(lines.error(at, format!("dimension {:?} has an empty level descriptor", d.id)));
+            errors.push(lines.error(
+                at,
+                format!("dimension {:?} has an empty level descriptor", d.id),
+            ));
         }
         dimensions.push(Dimension {
             id: d.id,
@@ -222,7 +242,11 @@ fn rubric(lines: &Lines, raw: Spanned<RawRubric>, errors: &mut Vec<ContentError>
     }
 }
 
-fn patterns(lines: &Lines, raw: Vec<Spanned<String>>, errors: &mut Vec<ContentError>) -> Vec<Pattern> {
+fn patterns(
+    lines: &Lines,
+    raw: Vec<Spanned<String>>,
+    errors: &mut Vec<ContentError>,
+) -> Vec<Pattern> {
     raw.into_iter()
         .filter_map(|s| match Pattern::parse(s.get_ref(), MIN_CONCEPTS) {
             Ok(p) => Some(p),
@@ -243,10 +267,16 @@ fn question(
     let source = lines.source(raw.span().start);
     let raw = raw.into_inner();
     let fail = |errors: &mut Vec<ContentError>, message: String| {
-        errors.push(ContentError::at(&source, format!("question {:?}: {message}", raw.id)));
+        errors.push(ContentError::at(
+            &source,
+            format!("question {:?}: {message}", raw.id),
+        ));
     };
     let Some(round) = raw.round.clone().or(default_round.map(str::to_string)) else {
-        fail(errors, "has no round: give it `round = ...` or put it in a file with a [rubric]".into());
+        fail(
+            errors,
+            "has no round: give it `round = ...` or put it in a file with a [rubric]".into(),
+        );
         return None;
     };
     if raw.id.trim().is_empty() || raw.text.trim().is_empty() {
@@ -256,10 +286,22 @@ fn question(
         fail(errors, "needs a time budget of at least one minute".into());
     }
     if raw.points.len() < 4 {
-        fail(errors, format!("has {} talking points; a question needs at least 4", raw.points.len()));
+        fail(
+            errors,
+            format!(
+                "has {} talking points; a question needs at least 4",
+                raw.points.len()
+            ),
+        );
     }
     if raw.probes.len() < 2 {
-        fail(errors, format!("has {} follow-up probes; a question needs at least 2", raw.probes.len()));
+        fail(
+            errors,
+            format!(
+                "has {} follow-up probes; a question needs at least 2",
+                raw.probes.len()
+            ),
+        );
     }
     let mut point_ids = HashSet::new();
     let mut points = Vec::new();
@@ -267,10 +309,19 @@ fn question(
         let at = p.span().start;
         let p = p.into_inner();
         if !point_ids.insert(p.id.clone()) {
-            errors.push(lines.error(at, format!("talking point {:?} appears twice in question {:?}", p.id, raw.id)));
+            errors.push(lines.error(
+                at,
+                format!(
+                    "talking point {:?} appears twice in question {:?}",
+                    p.id, raw.id
+                ),
+            ));
         }
         if p.says.is_empty() {
-            errors.push(lines.error(at, format!("talking point {:?} has no phrasings (`says`)", p.id)));
+            errors.push(lines.error(
+                at,
+                format!("talking point {:?} has no phrasings (`says`)", p.id),
+            ));
         }
         let says = patterns(lines, p.says, errors);
         let wrong = p
@@ -301,11 +352,16 @@ fn question(
             let at = pr.span().start;
             let pr = pr.into_inner();
             if pr.points.is_empty() {
-                errors.push(lines.error(at, "a probe needs the talking points it probes (`points = [...]`)"));
+                errors.push(lines.error(
+                    at,
+                    "a probe needs the talking points it probes (`points = [...]`)",
+                ));
             }
             for id in &pr.points {
                 if !point_ids.contains(id) {
-                    errors.push(lines.error(at, format!("probe refers to unknown talking point {id:?}")));
+                    errors.push(
+                        lines.error(at, format!("probe refers to unknown talking point {id:?}")),
+                    );
                 }
             }
             Probe {

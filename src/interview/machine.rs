@@ -18,31 +18,69 @@ pub type Millis = u64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    Start { at: Millis },
+    Start {
+        at: Millis,
+    },
     /// The answer to the current question or follow-up. A blank answer skips it.
-    Submit { at: Millis, text: String },
-    Skip { at: Millis },
-    Pause { at: Millis },
-    Resume { at: Millis },
-    Tick { at: Millis },
+    Submit {
+        at: Millis,
+        text: String,
+    },
+    Skip {
+        at: Millis,
+    },
+    Pause {
+        at: Millis,
+    },
+    Resume {
+        at: Millis,
+    },
+    Tick {
+        at: Millis,
+    },
     /// The candidate ends the session. What they had typed but not submitted is kept.
-    End { at: Millis, draft: Option<String> },
+    End {
+        at: Millis,
+        draft: Option<String>,
+    },
     /// The interviewer's next probe for a question, or none.
-    FollowUpReady { at: Millis, ticket: u64, probe: Option<String> },
-    Scored { ticket: u64, score: Score },
-    ScoreFailed { ticket: u64, reason: String },
+    FollowUpReady {
+        at: Millis,
+        ticket: u64,
+        probe: Option<String>,
+    },
+    Scored {
+        ticket: u64,
+        score: Box<Score>,
+    },
+    ScoreFailed {
+        ticket: u64,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Put this turn of this question in front of the candidate.
-    Ask { question: usize, turn: usize },
+    Ask {
+        question: usize,
+        turn: usize,
+    },
     /// Write the transcript now.
     Persist,
     /// Grade everything said for a question.
-    Score { ticket: u64, question: usize, answer: String },
+    Score {
+        ticket: u64,
+        question: usize,
+        answer: String,
+    },
     /// Choose a follow-up for a question; `asked` holds the probes already asked.
-    FindFollowUp { ticket: u64, question: usize, answer: String, asked: Vec<String> },
+    FindFollowUp {
+        ticket: u64,
+        question: usize,
+        answer: String,
+        asked: Vec<String>,
+    },
     Warn(Warning),
     /// The interview is over (completed or ended early).
     Finished,
@@ -74,9 +112,15 @@ pub enum Rejection {
 pub enum Phase {
     NotStarted,
     /// The candidate is answering turn `turn` of question `question`.
-    Answering { question: usize, turn: usize },
+    Answering {
+        question: usize,
+        turn: usize,
+    },
     /// The interviewer is choosing a follow-up.
-    AwaitingFollowUp { question: usize, ticket: u64 },
+    AwaitingFollowUp {
+        question: usize,
+        ticket: u64,
+    },
     Finished,
 }
 
@@ -198,13 +242,17 @@ impl Interview {
 
     /// Active time (pauses excluded) at wall time `at`.
     pub fn active(&self, at: Millis) -> Millis {
-        let paused_now = self.paused_since.map_or(0, |since| at.saturating_sub(since));
+        let paused_now = self
+            .paused_since
+            .map_or(0, |since| at.saturating_sub(since));
         at.saturating_sub(self.paused_total + paused_now)
     }
 
     /// Active time spent on the current turn, if one is being answered.
     pub fn answer_elapsed(&self, at: Millis) -> Option<Millis> {
-        let Phase::Answering { question, turn } = self.phase else { return None };
+        let Phase::Answering { question, turn } = self.phase else {
+            return None;
+        };
         let asked = self.transcript.questions[question].turns[turn].asked_ms;
         Some(self.active(at).saturating_sub(asked))
     }
@@ -224,7 +272,9 @@ impl Interview {
     /// The question being asked or followed up, if any.
     pub fn current_question(&self) -> Option<usize> {
         match self.phase {
-            Phase::Answering { question, .. } | Phase::AwaitingFollowUp { question, .. } => Some(question),
+            Phase::Answering { question, .. } | Phase::AwaitingFollowUp { question, .. } => {
+                Some(question)
+            }
             _ => None,
         }
     }
@@ -239,7 +289,7 @@ impl Interview {
             Event::Tick { at } => self.tick(at),
             Event::End { at, draft } => self.end(at, draft),
             Event::FollowUpReady { at, ticket, probe } => self.follow_up_ready(at, ticket, probe),
-            Event::Scored { ticket, score } => self.scored(ticket, Ok(score)),
+            Event::Scored { ticket, score } => self.scored(ticket, Ok(*score)),
             Event::ScoreFailed { ticket, reason } => self.scored(ticket, Err(reason)),
         }
     }
@@ -280,7 +330,11 @@ impl Interview {
         record.status = QuestionStatus::Answered;
         self.transcript.active_ms = now;
 
-        let asked_follow_ups = record.turns.iter().filter(|t| t.kind == TurnKind::FollowUp).count() as u32;
+        let asked_follow_ups = record
+            .turns
+            .iter()
+            .filter(|t| t.kind == TurnKind::FollowUp)
+            .count() as u32;
         let mut effects = vec![Effect::Persist];
         if asked_follow_ups < self.follow_ups {
             let ticket = self.ticket();
@@ -354,14 +408,20 @@ impl Interview {
         let spent: Millis = record
             .turns
             .iter()
-            .map(|t| t.answered_ms.unwrap_or(self.active(at)).saturating_sub(t.asked_ms))
+            .map(|t| {
+                t.answered_ms
+                    .unwrap_or(self.active(at))
+                    .saturating_sub(t.asked_ms)
+            })
             .sum();
         if spent >= budget && self.warned.insert(Warning::AnswerOverTime { question }) {
             self.transcript.questions[question].over_time = true;
             effects.push(Effect::Warn(Warning::AnswerOverTime { question }));
         }
         let stage_budget = u64::from(self.plan.stages[stage].minutes) * 60_000;
-        if self.stage_elapsed(stage, at) >= stage_budget && self.warned.insert(Warning::RoundOverTime { stage }) {
+        if self.stage_elapsed(stage, at) >= stage_budget
+            && self.warned.insert(Warning::RoundOverTime { stage })
+        {
             effects.push(Effect::Warn(Warning::RoundOverTime { stage }));
         }
         effects
@@ -386,7 +446,9 @@ impl Interview {
                 record.turns[turn].answered_ms = Some(now);
                 effects.extend(self.score_question(question));
             }
-            Phase::AwaitingFollowUp { question, .. } => effects.extend(self.score_question(question)),
+            Phase::AwaitingFollowUp { question, .. } => {
+                effects.extend(self.score_question(question))
+            }
             Phase::NotStarted | Phase::Finished => {}
         }
         self.transcript.active_ms = now;
@@ -396,7 +458,11 @@ impl Interview {
     }
 
     fn follow_up_ready(&mut self, at: Millis, ticket: u64, probe: Option<String>) -> Vec<Effect> {
-        let Phase::AwaitingFollowUp { question, ticket: expected } = self.phase else {
+        let Phase::AwaitingFollowUp {
+            question,
+            ticket: expected,
+        } = self.phase
+        else {
             return Vec::new();
         };
         if ticket != expected {
@@ -453,7 +519,11 @@ impl Interview {
         let answer = record.combined_answer();
         let ticket = self.ticket();
         self.scoring.insert(ticket, question);
-        vec![Effect::Score { ticket, question, answer }]
+        vec![Effect::Score {
+            ticket,
+            question,
+            answer,
+        }]
     }
 
     fn ask_next(&mut self, at: Millis, from: usize) -> Vec<Effect> {
@@ -472,23 +542,32 @@ impl Interview {
             asked_ms: now,
             answered_ms: None,
         });
-        self.phase = Phase::Answering { question: from, turn: 0 };
-        vec![Effect::Ask { question: from, turn: 0 }]
+        self.phase = Phase::Answering {
+            question: from,
+            turn: 0,
+        };
+        vec![Effect::Ask {
+            question: from,
+            turn: 0,
+        }]
     }
 
     fn finish(&mut self, at: Millis) -> Vec<Effect> {
         self.phase = Phase::Finished;
-        self.transcript.ended_at = Some(self.transcript.started_at + Duration::milliseconds(at as i64));
+        self.transcript.ended_at =
+            Some(self.transcript.started_at + Duration::milliseconds(at as i64));
         let mut effects = vec![Effect::Persist, Effect::Finished];
         effects.extend(self.debrief_if_ready());
         effects
     }
 
     fn debrief_if_ready(&mut self) -> Option<Effect> {
-        (self.phase == Phase::Finished && self.scoring.is_empty() && !self.debrief_sent).then(|| {
-            self.debrief_sent = true;
-            Effect::DebriefReady
-        })
+        (self.phase == Phase::Finished && self.scoring.is_empty() && !self.debrief_sent).then(
+            || {
+                self.debrief_sent = true;
+                Effect::DebriefReady
+            },
+        )
     }
 
     fn ticket(&mut self) -> u64 {

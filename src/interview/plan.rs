@@ -55,7 +55,10 @@ impl PlannedQuestion {
 /// A plan from `plans.toml` (`screen`, `onsite`, or one of the user's own).
 pub fn named(bank: &Bank, name: &str, level: Level, seed: u64) -> Result<Plan, PlanError> {
     let spec = bank.plans.get(name).ok_or_else(|| {
-        PlanError::UnknownPlan(name.to_string(), bank.plans.keys().cloned().collect::<Vec<_>>().join(", "))
+        PlanError::UnknownPlan(
+            name.to_string(),
+            bank.plans.keys().cloned().collect::<Vec<_>>().join(", "),
+        )
     })?;
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut used: Vec<String> = Vec::new();
@@ -100,7 +103,13 @@ pub fn practice(bank: &Bank, target: &str, level: Level, seed: u64) -> Result<Pl
     })
 }
 
-fn draw(bank: &Bank, spec: &StageSpec, level: Level, rng: &mut fastrand::Rng, used: &[String]) -> Result<Stage, PlanError> {
+fn draw(
+    bank: &Bank,
+    spec: &StageSpec,
+    level: Level,
+    rng: &mut fastrand::Rng,
+    used: &[String],
+) -> Result<Stage, PlanError> {
     let round = spec.rounds[rng.usize(..spec.rounds.len())].clone();
     let candidates: Vec<&Question> = bank
         .questions
@@ -132,7 +141,12 @@ fn draw(bank: &Bank, spec: &StageSpec, level: Level, rng: &mut fastrand::Rng, us
 
 /// Shuffles the candidates and orders them by distance from the target level, so that the right
 /// level comes first and neighbours fill in when it runs short.
-fn pick_by_level<'q>(candidates: &[&'q Question], level: Level, n: usize, rng: &mut fastrand::Rng) -> Vec<&'q Question> {
+fn pick_by_level<'q>(
+    candidates: &[&'q Question],
+    level: Level,
+    n: usize,
+    rng: &mut fastrand::Rng,
+) -> Vec<&'q Question> {
     let mut shuffled = candidates.to_vec();
     rng.shuffle(&mut shuffled);
     shuffled.sort_by_key(|q| (q.level as i32 - level as i32).abs());

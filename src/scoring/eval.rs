@@ -50,7 +50,10 @@ pub struct Report {
 pub fn report(scorer: String, graded: &[Graded]) -> Report {
     let mut kinds: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, g) in graded.iter().enumerate() {
-        kinds.entry(g.kind.clone().unwrap_or_else(|| "unlabelled".into())).or_default().push(i);
+        kinds
+            .entry(g.kind.clone().unwrap_or_else(|| "unlabelled".into()))
+            .or_default()
+            .push(i);
     }
     let by_kind = kinds
         .into_iter()
@@ -97,7 +100,11 @@ fn metrics(all: &[Graded], members: &[usize]) -> Metrics {
         pairwise_accuracy: (pairs > 0).then(|| agree / pairs as f64),
         spearman: spearman(&grades, &predicted),
         mean_absolute_error: mean(
-            &grades.iter().zip(&predicted).map(|(g, p)| (g - p).abs()).collect::<Vec<_>>(),
+            &grades
+                .iter()
+                .zip(&predicted)
+                .map(|(g, p)| (g - p).abs())
+                .collect::<Vec<_>>(),
         ),
         mean_grade: mean(&grades),
         mean_predicted: mean(&predicted),
@@ -166,11 +173,19 @@ mod tests {
 
     #[test]
     fn pairs_only_within_a_question_and_ties_count_half() {
-        let graded = [g("q1", 4.0, 3.0), g("q1", 1.0, 3.0), g("q1", 2.0, 1.0), g("q2", 1.0, 4.0)];
+        let graded = [
+            g("q1", 4.0, 3.0),
+            g("q1", 1.0, 3.0),
+            g("q1", 2.0, 1.0),
+            g("q2", 1.0, 4.0),
+        ];
         let r = report("test".into(), &graded);
         // q1 pairs: (4,1) tie -> 0.5, (4,2) right -> 1, (1,2) wrong -> 0.
         assert_eq!(r.all.pairs, 3);
         assert_eq!(r.all.pairwise_accuracy, Some(0.5));
-        assert_eq!(r.all.mean_absolute_error, Some((1.0 + 2.0 + 1.0 + 3.0) / 4.0));
+        assert_eq!(
+            r.all.mean_absolute_error,
+            Some((1.0 + 2.0 + 1.0 + 3.0) / 4.0)
+        );
     }
 }

@@ -58,7 +58,11 @@ impl Cue {
     /// Whether the cue starts at `at`.
     pub fn matches_at(&self, tokens: &[Token], at: usize) -> bool {
         at + self.words.len() <= tokens.len()
-            && self.words.iter().zip(&tokens[at..]).all(|(w, t)| w.matches(t))
+            && self
+                .words
+                .iter()
+                .zip(&tokens[at..])
+                .all(|(w, t)| w.matches(t))
     }
 
     fn len(&self) -> usize {
@@ -115,9 +119,11 @@ impl CueSet {
         count
     }
 
-    /// Whether a cue starts within `reach` words before `at`.
+    /// Whether a cue starts within `reach` words before `at`, in the same clause.
     fn precedes(&self, tokens: &[Token], at: usize, reach: usize) -> bool {
-        (at.saturating_sub(reach)..at).any(|i| self.starts_at(tokens, i))
+        let clause = tokens[at].clause;
+        (at.saturating_sub(reach)..at)
+            .any(|i| tokens[i].clause == clause && self.starts_at(tokens, i))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -155,7 +161,10 @@ impl Pattern {
             .map(|concept| {
                 concept
                     .split('|')
-                    .map(|alt| Cue::parse(alt.trim()).map_err(|_| PatternError::EmptyAlternative(source.to_string())))
+                    .map(|alt| {
+                        Cue::parse(alt.trim())
+                            .map_err(|_| PatternError::EmptyAlternative(source.to_string()))
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -238,8 +247,20 @@ mod tests {
 
     #[test]
     fn multi_word_alternatives_need_consecutive_words() {
-        assert!(find("at least once + duplicate", "at-least-once means duplicates").is_some());
-        assert!(find("at least once + duplicate", "at most, once, least duplicates").is_none());
+        assert!(
+            find(
+                "at least once + duplicate",
+                "at-least-once means duplicates"
+            )
+            .is_some()
+        );
+        assert!(
+            find(
+                "at least once + duplicate",
+                "at most, once, least duplicates"
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -249,7 +270,10 @@ mod tests {
 
     #[test]
     fn negation_before_a_concept_marks_the_match() {
-        let m = find("exactly once + guarantee*", "Kafka does not guarantee exactly once end to end");
+        let m = find(
+            "exactly once + guarantee*",
+            "Kafka does not guarantee exactly once end to end",
+        );
         assert_eq!(m, Some(PatternMatch { negated: true }));
     }
 
@@ -258,6 +282,15 @@ mod tests {
         let m = find(
             "dedup* + table",
             "Without dedupe you double charge, so dedupe with a table",
+        );
+        assert_eq!(m, Some(PatternMatch { negated: false }));
+    }
+
+    #[test]
+    fn a_negation_in_another_clause_does_not_reach() {
+        let m = find(
+            "5xx + retry",
+            "Retrying a 400 won't help, while a 5xx is worth a retry",
         );
         assert_eq!(m, Some(PatternMatch { negated: false }));
     }

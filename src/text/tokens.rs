@@ -10,6 +10,17 @@ use rust_stemmers::{Algorithm, Stemmer};
 pub struct Token {
     pub word: String,
     pub stem: String,
+    /// Which clause of its text the word is in: a comma, semicolon, colon or bracket, or a word
+    /// like "but" or "while", starts a new one. A negation reaches only within its clause.
+    pub clause: u32,
+}
+
+/// Words that open a new clause ("retries won't help, while a 5xx …").
+fn opens_clause(word: &str) -> bool {
+    matches!(
+        word,
+        "but" | "while" | "whereas" | "although" | "though" | "however" | "whilst"
+    )
 }
 
 /// One sentence of an answer, as written and as tokens.
@@ -33,16 +44,39 @@ fn is_article(word: &str) -> bool {
 /// and possessive `'s`, and stems.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let normalised = text.replace(['\u{2019}', '\u{2018}'], "'").to_lowercase();
-    normalised
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .map(|w| w.trim_matches('\''))
-        .map(|w| w.strip_suffix("'s").unwrap_or(w))
-        .filter(|w| !w.is_empty() && !is_article(w))
-        .map(|w| Token {
-            word: w.to_string(),
-            stem: stemmer().stem(w).into_owned(),
-        })
-        .collect()
+    let mut tokens = Vec::new();
+    let mut clause = 0;
+    let mut word = String::new();
+    for c in normalised.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '\'' {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            push_word(&mut tokens, &word, &mut clause);
+            word.clear();
+        }
+        if matches!(c, ',' | ';' | ':' | '(' | ')' | '\u{2014}') {
+            clause += 1;
+        }
+    }
+    tokens
+}
+
+fn push_word(tokens: &mut Vec<Token>, raw: &str, clause: &mut u32) {
+    let w = raw.trim_matches('\'');
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    if w.is_empty() || is_article(w) {
+        return;
+    }
+    if opens_clause(w) {
+        *clause += 1;
+    }
+    tokens.push(Token {
+        word: w.to_string(),
+        stem: stemmer().stem(w).into_owned(),
+        clause: *clause,
+    });
 }
 
 /// Splits an answer into sentences: at line breaks, and at `.`, `?` or `!` followed by a space and
@@ -110,12 +144,26 @@ mod tests {
     }
 
     #[test]
+    fn commas_and_contrast_words_start_clauses() {
+        let clauses: Vec<u32> = tokenize("retries won't help, while a 5xx can")
+            .iter()
+            .map(|t| t.clause)
+            .collect();
+        assert_eq!(clauses, [0, 0, 0, 2, 2, 2]);
+    }
+
+    #[test]
     fn splits_sentences_but_not_abbreviations_or_decimals() {
-        let s = sentences("Use a heap, e.g. a min-heap of size 3.5 or so. Then pop! why?\n- next line");
+        let s =
+            sentences("Use a heap, e.g. a min-heap of size 3.5 or so. Then pop! why?\n- next line");
         let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(
             texts,
-            ["Use a heap, e.g. a min-heap of size 3.5 or so.", "Then pop! why?", "next line"]
+            [
+                "Use a heap, e.g. a min-heap of size 3.5 or so.",
+                "Then pop! why?",
+                "next line"
+            ]
         );
     }
 }

@@ -48,15 +48,19 @@ impl Analysis {
 
 fn addresses_grader(sentence: &Sentence, lexicon: &Lexicon) -> bool {
     let lower = sentence.text.to_lowercase();
-    if lexicon.injection.markers.iter().any(|m| lower.contains(m.as_str())) {
+    if lexicon
+        .injection
+        .markers
+        .iter()
+        .any(|m| lower.contains(m.as_str()))
+    {
         return true;
     }
     let tokens = tokenize(&sentence.text);
-    lexicon
-        .injection
-        .says
-        .iter()
-        .any(|p| p.find(&tokens, &lexicon.negations).is_some_and(|m| !m.negated))
+    lexicon.injection.says.iter().any(|p| {
+        p.find(&tokens, &lexicon.negations)
+            .is_some_and(|m| !m.negated)
+    })
 }
 
 /// Whether a sentence explains: long enough, not a list of terms, and giving a reason (or long
@@ -69,11 +73,12 @@ fn explains(sentence: &Sentence, lexicon: &Lexicon) -> bool {
 }
 
 /// "Idempotency keys, a dedupe table, exactly-once and the outbox": three or more short items
-/// separated by commas, slashes, "and" or "or".
+/// separated by commas, semicolons, "and" or "or". Slashes are left alone: `/projects/{id}/tasks`
+/// is a path, not a list.
 fn is_list(text: &str) -> bool {
     let lower = format!(" {} ", text.to_lowercase());
     let items: Vec<usize> = lower
-        .split([',', ';', '/'])
+        .split([',', ';'])
         .flat_map(|part| part.split(" and ").flat_map(|p| p.split(" or ")))
         .map(|item| item.split_whitespace().count())
         .filter(|&n| n > 0)
@@ -87,7 +92,9 @@ mod tests {
 
     #[test]
     fn lists_of_terms_are_lists() {
-        assert!(is_list("Idempotency keys, dedupe table, exactly-once, outbox."));
+        assert!(is_list(
+            "Idempotency keys, dedupe table, exactly-once, outbox."
+        ));
         assert!(is_list("Use BFS and a queue or a visited set"));
         assert!(!is_list(
             "Because the broker redelivers after a crash, the consumer records each message id before it acknowledges."

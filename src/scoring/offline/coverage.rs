@@ -63,19 +63,28 @@ fn windows(analysis: &Analysis) -> Vec<Window> {
     // standing next to a sentence.
     let pairs = (0..n.saturating_sub(1)).map(|i| Window {
         sentences: vec![i, i + 1],
-        tokens: [&analysis.sentences[i].tokens[..], &analysis.sentences[i + 1].tokens[..]].concat(),
+        tokens: [
+            &analysis.sentences[i].tokens[..],
+            &analysis.sentences[i + 1].tokens[..],
+        ]
+        .concat(),
         explains: analysis.explains[i] && analysis.explains[i + 1],
     });
     single.chain(pairs).collect()
 }
 
 fn matches(patterns: &[Pattern], tokens: &[Token], lexicon: &Lexicon) -> bool {
-    patterns
-        .iter()
-        .any(|p| p.find(tokens, &lexicon.negations).is_some_and(|m| !m.negated))
+    patterns.iter().any(|p| {
+        p.find(tokens, &lexicon.negations)
+            .is_some_and(|m| !m.negated)
+    })
 }
 
-pub fn cover<'q>(question: &'q Question, analysis: &Analysis, lexicon: &Lexicon) -> Vec<PointCoverage<'q>> {
+pub fn cover<'q>(
+    question: &'q Question,
+    analysis: &Analysis,
+    lexicon: &Lexicon,
+) -> Vec<PointCoverage<'q>> {
     let windows = windows(analysis);
     question
         .points
@@ -88,7 +97,11 @@ pub fn cover<'q>(question: &'q Question, analysis: &Analysis, lexicon: &Lexicon)
                 .max_by_key(|w| (w.explains, std::cmp::Reverse(w.sentences.len())));
             let (credit, evidence, sentences) = match best {
                 Some(w) => (
-                    if w.explains { Credit::Explained } else { Credit::Mentioned },
+                    if w.explains {
+                        Credit::Explained
+                    } else {
+                        Credit::Mentioned
+                    },
                     Some(text_of(analysis, &w.sentences)),
                     w.sentences.clone(),
                 ),

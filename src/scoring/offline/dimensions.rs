@@ -39,7 +39,11 @@ pub struct Context<'a, 'q> {
 
 impl Context<'_, '_> {
     fn all_tokens(&self) -> Vec<Token> {
-        self.analysis.sentences.iter().flat_map(|s| s.tokens.clone()).collect()
+        self.analysis
+            .sentences
+            .iter()
+            .flat_map(|s| s.tokens.clone())
+            .collect()
     }
 }
 
@@ -58,10 +62,23 @@ fn points(dimension: &Dimension, cx: &Context<'_, '_>) -> Rating {
         .iter()
         .filter(|p| p.point.dimensions.contains(&dimension.id))
         .collect();
-    let points = if tagged.is_empty() { cx.coverage.iter().collect() } else { tagged };
-    let explained = points.iter().filter(|p| p.credit == Credit::Explained && p.misconceptions.is_empty()).count();
-    let mentioned = points.iter().filter(|p| p.credit == Credit::Mentioned && p.misconceptions.is_empty()).count();
-    let wrong = points.iter().filter(|p| !p.misconceptions.is_empty()).count();
+    let points = if tagged.is_empty() {
+        cx.coverage.iter().collect()
+    } else {
+        tagged
+    };
+    let explained = points
+        .iter()
+        .filter(|p| p.credit == Credit::Explained && p.misconceptions.is_empty())
+        .count();
+    let mentioned = points
+        .iter()
+        .filter(|p| p.credit == Credit::Mentioned && p.misconceptions.is_empty())
+        .count();
+    let wrong = points
+        .iter()
+        .filter(|p| !p.misconceptions.is_empty())
+        .count();
     let missed: Vec<&str> = points
         .iter()
         .filter(|p| p.credit == Credit::Missed)
@@ -88,11 +105,22 @@ fn points(dimension: &Dimension, cx: &Context<'_, '_>) -> Rating {
 }
 
 fn reasoning(cx: &Context<'_, '_>) -> Rating {
-    let mut carrying: Vec<usize> = cx.coverage.iter().flat_map(|p| p.sentences.clone()).collect();
+    let mut carrying: Vec<usize> = cx
+        .coverage
+        .iter()
+        .flat_map(|p| p.sentences.clone())
+        .collect();
     carrying.sort_unstable();
     carrying.dedup();
-    let reasoned = carrying.iter().filter(|&&i| cx.analysis.explains[i]).count();
-    let share = if carrying.is_empty() { 0.0 } else { reasoned as f64 / carrying.len() as f64 };
+    let reasoned = carrying
+        .iter()
+        .filter(|&&i| cx.analysis.explains[i])
+        .count();
+    let share = if carrying.is_empty() {
+        0.0
+    } else {
+        reasoned as f64 / carrying.len() as f64
+    };
     let tradeoffs = cx.lexicon.tradeoffs.distinct_in(&cx.all_tokens()).min(3);
     let value = (1.0 + 1.5 * share + 0.5 * tradeoffs as f64).min(cx.content + 1.0);
     Rating {
@@ -125,11 +153,12 @@ fn star(cx: &Context<'_, '_>) -> Rating {
     let task = star.task.any_in(&tokens);
     let action = star.action.any_in(&tokens);
     // A result counts fully when it is measured: a result sentence with a number in it.
-    let measured = cx
-        .analysis
-        .sentences
-        .iter()
-        .any(|s| star.result.any_in(&s.tokens) && s.tokens.iter().any(|t| t.word.chars().any(|c| c.is_ascii_digit())));
+    let measured = cx.analysis.sentences.iter().any(|s| {
+        star.result.any_in(&s.tokens)
+            && s.tokens
+                .iter()
+                .any(|t| t.word.chars().any(|c| c.is_ascii_digit()))
+    });
     let result = if measured {
         1.0
     } else if star.result.any_in(&tokens) {
@@ -139,13 +168,21 @@ fn star(cx: &Context<'_, '_>) -> Rating {
     };
     let parts = f64::from(u8::from(situation) + u8::from(task) + u8::from(action)) + result;
     let mut missing = Vec::new();
-    for (found, name) in [(situation, "situation"), (task, "task"), (action, "your own actions")] {
+    for (found, name) in [
+        (situation, "situation"),
+        (task, "task"),
+        (action, "your own actions"),
+    ] {
         if !found {
             missing.push(name);
         }
     }
     if result < 1.0 {
-        missing.push(if result > 0.0 { "a measured result" } else { "a result" });
+        missing.push(if result > 0.0 {
+            "a measured result"
+        } else {
+            "a result"
+        });
     }
     let reason = if missing.is_empty() {
         "Told a complete STAR story with a measured result.".to_string()

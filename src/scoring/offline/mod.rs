@@ -7,7 +7,9 @@ mod coverage;
 mod dimensions;
 
 use crate::content::{Lexicon, Question};
-use crate::scoring::{Credit, DimensionScore, PointScore, Score, ScoreError, ScoreRequest, Scorer, verdict};
+use crate::scoring::{
+    Credit, DimensionScore, PointScore, Score, ScoreError, ScoreRequest, Scorer, verdict,
+};
 
 use analysis::Analysis;
 use coverage::{PointCoverage, cover, share};
@@ -81,8 +83,14 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
         })
         .collect();
 
-    let explained = coverage.iter().filter(|p| p.credit == Credit::Explained).count();
-    let mentioned = coverage.iter().filter(|p| p.credit == Credit::Mentioned).count();
+    let explained = coverage
+        .iter()
+        .filter(|p| p.credit == Credit::Explained)
+        .count();
+    let mentioned = coverage
+        .iter()
+        .filter(|p| p.credit == Credit::Mentioned)
+        .count();
     let mut cap = 4.0_f64;
     if analysis.is_empty() {
         flags.push("empty");
@@ -96,7 +104,10 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
     }
     if coverage.iter().any(|p| !p.misconceptions.is_empty()) {
         flags.push("misconception");
-        if coverage.iter().any(|p| p.point.core && !p.misconceptions.is_empty()) {
+        if coverage
+            .iter()
+            .any(|p| p.point.core && !p.misconceptions.is_empty())
+        {
             cap = cap.min(MISCONCEPTION_CAP);
         }
     }
@@ -153,7 +164,10 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
                 evidence: p.evidence.clone(),
             })
             .collect(),
-        misconceptions: coverage.iter().flat_map(|p| p.misconceptions.clone()).collect(),
+        misconceptions: coverage
+            .iter()
+            .flat_map(|p| p.misconceptions.clone())
+            .collect(),
         flags: flags.into_iter().map(str::to_string).collect(),
         follow_ups: probes_for_missed(request.question, &coverage),
         words: analysis.words,
@@ -163,9 +177,9 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
 /// The bank's probes for the points the answer did not explain, in the order the bank lists them.
 fn probes_for_missed(question: &Question, coverage: &[PointCoverage<'_>]) -> Vec<String> {
     let weak = |id: &String| {
-        coverage
-            .iter()
-            .any(|p| &p.point.id == id && (p.credit != Credit::Explained || !p.misconceptions.is_empty()))
+        coverage.iter().any(|p| {
+            &p.point.id == id && (p.credit != Credit::Explained || !p.misconceptions.is_empty())
+        })
     };
     question
         .probes

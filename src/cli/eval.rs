@@ -1,0 +1,106 @@
+//! `hotseat eval FILE.jsonl`: how well the scorer agrees with graded answers.
+
+use std::fs;
+
+use anyhow::{Context, Result};
+
+use super::answer::question_outside_bank;
+use super::args::EvalArgs;
+use super::{UsageError, load_bank};
+use crate::content::Level;
+use crate::scoring::eval::{Graded, Metrics, Report, Sample, report};
+use crate::scoring::offline::OfflineScorer;
+use crate::scoring::{ScoreRequest, Scorer};
+
+pub fn run(args: EvalArgs) -> Result<()> {
+    let bank = load_bank()?;
+    let text = fs::read_to_string(&args.file)
+        .with_context(|| format!("while reading {}", args.file.display()))?;
+    let scorer = OfflineScorer::new(bank.lexicon.clone());
+    let mut graded = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = format!("{}:{}", args.file.display(), n + 1);
+        let sample: Sample =
+            serde_json::from_str(line).map_err(|e| UsageError(format!("{at}: {e}")))?;
+        if !(1.0..=4.0).contains(&sample.grade) {
+            return Err(
+                UsageError(format!("{at}: grade {} is outside 1 to 4", sample.grade)).into(),
+            );
+        }
+        let outside;
+        let question = match bank.find_question(&sample.question) {
+            Some(q) => q,
+            None => {
+                outside = question_outside_bank(&sample.question, sample.round.clone());
+                &outside
+            }
+        };
+        let rubric = bank
+            .rubric(&question.round)
+            .ok_or_else(|| UsageError(format!("{at}: there is no round {:?}", question.round)))?;
+        let score = scorer.score(&ScoreRequest {
+            question,
+            rubric,
+            answer: &sample.answer,
+            level: Level::Senior,
+        })?;
+        graded.push(Graded {
+            question: question.id.clone() + &question.text,
+            kind: sample.kind,
+            grade: sample.grade,
+            predicted: score.overall,
+        });
+    }
+    let r = report(scorer.identity(), &graded);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print_report(&r);
+    }
+    Ok(())
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into())
+}
+
+fn print_report(r: &Report) {
+    println!("Scorer: {}", r.scorer);
+    println!(
+        "Answers: {}   pairs within a question: {}",
+        r.all.count, r.all.pairs
+    );
+    println!(
+        "Pairwise ranking accuracy: {}",
+        fmt(r.all.pairwise_accuracy)
+    );
+    println!("Spearman correlation:      {}", fmt(r.all.spearman));
+    println!(
+        "Mean absolute error:       {}",
+        fmt(r.all.mean_absolute_error)
+    );
+    println!(
+        "\n{:<16} {:>5} {:>6} {:>9} {:>9} {:>6} {:>7} {:>10}",
+        "KIND", "N", "PAIRS", "PAIRWISE", "SPEARMAN", "MAE", "GRADE", "PREDICTED"
+    );
+    for (kind, m) in &r.by_kind {
+        row(kind, m);
+    }
+}
+
+fn row(kind: &str, m: &Metrics) {
+    println!(
+        "{:<16} {:>5} {:>6} {:>9} {:>9} {:>6} {:>7} {:>10}",
+        kind,
+        m.count,
+        m.pairs,
+        fmt(m.pairwise_accuracy),
+        fmt(m.spearman),
+        fmt(m.mean_absolute_error),
+        fmt(m.mean_grade),
+        fmt(m.mean_predicted)
+    );
+}

@@ -1,0 +1,63 @@
+//! `hotseat`, `hotseat loop` and `hotseat practice`: build the plan, then hand the session to the
+//! terminal UI, or to the plain line mode when asked or when stdin is not a terminal.
+
+use std::io::{self, IsTerminal};
+
+use anyhow::{Context, Result};
+
+use super::args::{LoopArgs, PracticeArgs, SessionOptions};
+use super::{UsageError, load_bank, services};
+use crate::content::Bank;
+use crate::interview::{Plan, plan};
+use crate::session::Session;
+use crate::{paths, plain, ui};
+
+pub fn home() -> Result<()> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(UsageError(
+            "the interactive UI needs a terminal; for scripts use `hotseat loop --plan screen --plain` or `hotseat practice TOPIC --plain`".into(),
+        )
+        .into());
+    }
+    let bank = load_bank()?;
+    let services = services(bank, &paths::data_dir(None));
+    ui::run(ui::Start::Home, services)
+}
+
+pub fn run_loop(args: LoopArgs) -> Result<()> {
+    let bank = load_bank()?;
+    let seed = seed(&args.options);
+    let plan = plan::named(&bank, &args.plan, args.options.level, seed)?;
+    start(bank, plan, &args.options)
+}
+
+pub fn practice(args: PracticeArgs) -> Result<()> {
+    let bank = load_bank()?;
+    let seed = seed(&args.options);
+    let plan = plan::practice(&bank, &args.target, args.options.level, seed)?;
+    start(bank, plan, &args.options)
+}
+
+fn seed(options: &SessionOptions) -> u64 {
+    options.seed.unwrap_or_else(|| fastrand::u64(..1_000_000))
+}
+
+fn start(bank: Bank, plan: Plan, options: &SessionOptions) -> Result<()> {
+    let services = services(bank, &paths::data_dir(options.data_dir.clone()));
+    let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
+    if options.plain || !interactive {
+        let (session, replies) = Session::create(&services, plan, options.follow_ups);
+        let stdin = io::stdin();
+        plain::run(session, replies, stdin.lock(), &mut io::stdout())
+            .context("while running the interview")?;
+        Ok(())
+    } else {
+        ui::run(
+            ui::Start::Plan {
+                plan,
+                follow_ups: options.follow_ups,
+            },
+            services,
+        )
+    }
+}

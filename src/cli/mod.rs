@@ -1,0 +1,79 @@
+//! The command line: `hotseat [loop|practice|answer|questions|review|eval|completions]`. Each
+//! command lives in its own file; `run` dispatches and `exit_code` maps errors to the documented
+//! exit codes (0 success, 2 usage or content error, 1 anything else).
+
+mod answer;
+mod args;
+mod eval;
+mod interview;
+mod questions;
+mod review;
+
+pub use args::Cli;
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use thiserror::Error;
+
+use crate::content::{Bank, ContentErrors};
+use crate::interview::PlanError;
+use crate::interviewer::ProbeInterviewer;
+use crate::paths;
+use crate::scoring::offline::OfflineScorer;
+use crate::session::Services;
+use crate::store::{DirStore, StoreError};
+use args::Command;
+
+/// A mistake in how hotseat was called.
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => interview::home(),
+        Some(Command::Loop(a)) => interview::run_loop(a),
+        Some(Command::Practice(a)) => interview::practice(a),
+        Some(Command::Answer(a)) => answer::run(a),
+        Some(Command::Questions(a)) => questions::run(a),
+        Some(Command::Review(a)) => review::run(a),
+        Some(Command::Eval(a)) => eval::run(a),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "hotseat", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+/// 2 for a usage or content error, 1 for anything else.
+pub fn exit_code(error: &anyhow::Error) -> i32 {
+    let usage = error.chain().any(|e| {
+        e.is::<UsageError>()
+            || e.is::<ContentErrors>()
+            || e.is::<PlanError>()
+            || e.is::<clap::Error>()
+            || matches!(
+                e.downcast_ref::<StoreError>(),
+                Some(StoreError::NotFound(_))
+            )
+    });
+    if usage { 2 } else { 1 }
+}
+
+/// The bank: bundled content under the user's own.
+pub fn load_bank() -> Result<Bank> {
+    Ok(Bank::load(paths::user_rubrics().as_deref())?)
+}
+
+/// What a session needs, on the offline scorer.
+pub fn services(bank: Bank, data_dir: &std::path::Path) -> Arc<Services> {
+    let scorer = OfflineScorer::new(bank.lexicon.clone());
+    Arc::new(Services {
+        interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
+        scorer: Box::new(scorer),
+        store: Box::new(DirStore::new(data_dir)),
+        bank,
+    })
+}

@@ -1,0 +1,272 @@
+//! Running one interview: feeds events to the state machine and carries out its effects (saving,
+//! grading and choosing follow-ups on worker threads). Both front ends drive a `Session`; what is
+//! left for them to show comes back as `Outcome`s.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread;
+use std::time::Instant;
+
+use crate::content::{Bank, Level};
+use chrono::Utc;
+
+use crate::interview::{Effect, Event, Interview, Millis, Plan, Rejection, SessionMeta, Warning};
+use crate::interviewer::{FollowUpRequest, Interviewer};
+use crate::scoring::{Score, ScoreRequest, Scorer};
+use crate::store::Store;
+
+/// The parts a session works with, shared with its worker threads.
+pub struct Services {
+    pub bank: Bank,
+    pub scorer: Box<dyn Scorer>,
+    pub interviewer: Box<dyn Interviewer>,
+    pub store: Box<dyn Store>,
+}
+
+/// A worker's answer, stamped with the time when the session takes it in.
+#[derive(Debug)]
+pub enum Reply {
+    FollowUp {
+        ticket: u64,
+        probe: Option<String>,
+    },
+    Scored {
+        ticket: u64,
+        result: Result<Box<Score>, String>,
+    },
+}
+
+/// What a front end has to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Ask {
+        question: usize,
+        turn: usize,
+    },
+    Warn(Warning),
+    Finished,
+    DebriefReady,
+    Rejected(Rejection),
+    /// Saving failed; the transcript is still in memory and the next save tries again.
+    SaveFailed(String),
+}
+
+pub struct Session {
+    interview: Interview,
+    services: Arc<Services>,
+    replies: Sender<Reply>,
+    started: Instant,
+}
+
+impl Session {
+    /// A new session for a plan, named by its start time, with the rubric versions it grades by.
+    pub fn create(
+        services: &Arc<Services>,
+        plan: Plan,
+        follow_ups: u32,
+    ) -> (Session, Receiver<Reply>) {
+        let started_at = Utc::now();
+        let id = format!(
+            "{}-{}-{:04x}",
+            started_at.format("%Y%m%d-%H%M%S"),
+            plan.name,
+            fastrand::u16(..)
+        );
+        let rubrics = plan
+            .stages
+            .iter()
+            .filter_map(|s| services.bank.rubric(&s.round))
+            .map(|r| (r.round.clone(), r.version.clone()))
+            .collect();
+        let interview = Interview::new(
+            plan,
+            SessionMeta {
+                id,
+                started_at,
+                rubrics,
+                follow_ups,
+            },
+        );
+        Session::new(interview, services.clone())
+    }
+
+    /// A session and the channel its workers reply on.
+    pub fn new(interview: Interview, services: Arc<Services>) -> (Session, Receiver<Reply>) {
+        let (replies, rx) = channel();
+        let session = Session {
+            interview,
+            services,
+            replies,
+            started: Instant::now(),
+        };
+        (session, rx)
+    }
+
+    pub fn interview(&self) -> &Interview {
+        &self.interview
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Milliseconds since the session was created.
+    pub fn now(&self) -> Millis {
+        self.started.elapsed().as_millis() as Millis
+    }
+
+    pub fn start(&mut self) -> Vec<Outcome> {
+        let at = self.now();
+        self.handle(Event::Start { at })
+    }
+
+    pub fn submit(&mut self, text: String) -> Vec<Outcome> {
+        let at = self.now();
+        self.handle(Event::Submit { at, text })
+    }
+
+    pub fn skip(&mut self) -> Vec<Outcome> {
+        let at = self.now();
+        self.handle(Event::Skip { at })
+    }
+
+    pub fn toggle_pause(&mut self) -> Vec<Outcome> {
+        let at = self.now();
+        if self.interview.is_paused() {
+            self.handle(Event::Resume { at })
+        } else {
+            self.handle(Event::Pause { at })
+        }
+    }
+
+    pub fn tick(&mut self) -> Vec<Outcome> {
+        let at = self.now();
+        self.handle(Event::Tick { at })
+    }
+
+    pub fn end(&mut self, draft: Option<String>) -> Vec<Outcome> {
+        let at = self.now();
+        self.handle(Event::End { at, draft })
+    }
+
+    pub fn receive(&mut self, reply: Reply) -> Vec<Outcome> {
+        let event = match reply {
+            Reply::FollowUp { ticket, probe } => Event::FollowUpReady {
+                at: self.now(),
+                ticket,
+                probe,
+            },
+            Reply::Scored {
+                ticket,
+                result: Ok(score),
+            } => Event::Scored { ticket, score },
+            Reply::Scored {
+                ticket,
+                result: Err(reason),
+            } => Event::ScoreFailed { ticket, reason },
+        };
+        self.handle(event)
+    }
+
+    pub fn handle(&mut self, event: Event) -> Vec<Outcome> {
+        let effects = self.interview.handle(event);
+        let mut outcomes = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Ask { question, turn } => outcomes.push(Outcome::Ask { question, turn }),
+                Effect::Persist => {
+                    if let Err(e) = self.services.store.save(self.interview.transcript()) {
+                        outcomes.push(Outcome::SaveFailed(e.to_string()));
+                    }
+                }
+                Effect::Score {
+                    ticket,
+                    question,
+                    answer,
+                } => self.spawn_score(ticket, question, answer),
+                Effect::FindFollowUp {
+                    ticket,
+                    question,
+                    answer,
+                    asked,
+                } => self.spawn_follow_up(ticket, question, answer, asked),
+                Effect::Warn(w) => outcomes.push(Outcome::Warn(w)),
+                Effect::Finished => outcomes.push(Outcome::Finished),
+                Effect::DebriefReady => outcomes.push(Outcome::DebriefReady),
+                Effect::Rejected(r) => outcomes.push(Outcome::Rejected(r)),
+            }
+        }
+        outcomes
+    }
+
+    fn question_id(&self, question: usize) -> String {
+        self.interview.transcript().questions[question].id.clone()
+    }
+
+    fn level(&self) -> Level {
+        self.interview.plan().level
+    }
+
+    fn spawn_score(&self, ticket: u64, question: usize, answer: String) {
+        let (services, replies, id, level) = (
+            self.services.clone(),
+            self.replies.clone(),
+            self.question_id(question),
+            self.level(),
+        );
+        thread::spawn(move || {
+            let result = grade(&services, &id, &answer, level).map(Box::new);
+            // The session may be gone (the candidate quit): then nobody needs the grade.
+            let _ = replies.send(Reply::Scored { ticket, result });
+        });
+    }
+
+    fn spawn_follow_up(&self, ticket: u64, question: usize, answer: String, asked: Vec<String>) {
+        let (services, replies, id, level) = (
+            self.services.clone(),
+            self.replies.clone(),
+            self.question_id(question),
+            self.level(),
+        );
+        thread::spawn(move || {
+            let probe = services.bank.question(&id).and_then(|q| {
+                let rubric = services.bank.rubric(&q.round)?;
+                services.interviewer.follow_up(&FollowUpRequest {
+                    question: q,
+                    rubric,
+                    answer: &answer,
+                    asked: &asked,
+                    level,
+                })
+            });
+            let _ = replies.send(Reply::FollowUp { ticket, probe });
+        });
+    }
+}
+
+/// Grades one answer to a bank question.
+pub fn grade(
+    services: &Services,
+    question_id: &str,
+    answer: &str,
+    level: Level,
+) -> Result<Score, String> {
+    let question = services.bank.question(question_id).ok_or_else(|| {
+        format!("question {question_id:?} is no longer in the bank, so it was not graded")
+    })?;
+    let rubric = services.bank.rubric(&question.round).ok_or_else(|| {
+        format!(
+            "round {:?} has no rubric, so the answer was not graded",
+            question.round
+        )
+    })?;
+    services
+        .scorer
+        .score(&ScoreRequest {
+            question,
+            rubric,
+            answer,
+            level,
+        })
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,184 @@
+//! Snapshots of each screen, drawn into a `TestBackend` from state alone.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use hotseat::content::{Bank, Level};
+use hotseat::interview::{Interview, SessionMeta, plan};
+use hotseat::interviewer::ProbeInterviewer;
+use hotseat::scoring::offline::OfflineScorer;
+use hotseat::session::{Services, Session};
+use hotseat::store::DirStore;
+use hotseat::ui::{App, Msg, draw};
+
+struct Fixture {
+    app: App,
+    rx: Receiver<Msg>,
+    _data: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let data = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::bundled().expect("bundled content");
+    let scorer = OfflineScorer::new(bank.lexicon.clone());
+    let services = Arc::new(Services {
+        interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
+        scorer: Box::new(scorer),
+        store: Box::new(DirStore::new(data.path())),
+        bank,
+    });
+    let (tx, rx) = channel();
+    Fixture {
+        app: App::new(services, tx),
+        rx,
+        _data: data,
+    }
+}
+
+fn start(f: &mut Fixture, plan_name: &str, follow_ups: u32) {
+    let services = f.app.services.clone();
+    let plan = plan::named(&services.bank, plan_name, Level::Senior, 4).expect("plan");
+    let meta = SessionMeta {
+        id: "20261129-090000-test".into(),
+        started_at: Utc
+            .with_ymd_and_hms(2026, 11, 29, 9, 0, 0)
+            .single()
+            .expect("date"),
+        rubrics: BTreeMap::new(),
+        follow_ups,
+    };
+    let (session, replies) = Session::new(Interview::new(plan, meta), services);
+    f.app.attach(session, replies);
+}
+
+fn key(f: &mut Fixture, code: KeyCode, modifiers: KeyModifiers) {
+    f.app.update(Msg::Key(KeyEvent::new(code, modifiers)));
+}
+
+fn type_text(f: &mut Fixture, text: &str) {
+    for c in text.chars() {
+        key(f, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+}
+
+/// Feeds worker replies to the app until nothing more arrives.
+fn settle(f: &mut Fixture) {
+    while let Ok(msg) = f.rx.recv_timeout(Duration::from_millis(300)) {
+        if matches!(msg, Msg::Reply { .. }) {
+            f.app.update(msg);
+        }
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal.draw(|frame| draw(frame, app)).expect("draw");
+    terminal.backend().to_string()
+}
+
+#[test]
+fn home_screen() {
+    let f = fixture();
+    insta::assert_snapshot!(screen(&f.app));
+}
+
+#[test]
+fn home_screen_after_changing_level_and_follow_ups() {
+    let mut f = fixture();
+    key(&mut f, KeyCode::Down, KeyModifiers::NONE);
+    key(&mut f, KeyCode::Char('l'), KeyModifiers::NONE);
+    key(&mut f, KeyCode::Char('f'), KeyModifiers::NONE);
+    let s = screen(&f.app);
+    assert!(s.contains("Level: staff"), "{s}");
+    assert!(s.contains("Follow-up questions per answer: 2"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn interview_screen_with_a_draft() {
+    let mut f = fixture();
+    start(&mut f, "screen", 0);
+    type_text(
+        &mut f,
+        "I would use a min-heap of size k, because each push costs log k.",
+    );
+    key(&mut f, KeyCode::Enter, KeyModifiers::NONE);
+    type_text(&mut f, "Edge cases: k larger than n.");
+    insta::assert_snapshot!(screen(&f.app));
+}
+
+#[test]
+fn interview_screen_paused() {
+    let mut f = fixture();
+    start(&mut f, "screen", 0);
+    type_text(&mut f, "draft");
+    key(&mut f, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    let s = screen(&f.app);
+    assert!(s.contains("Paused. The clock is stopped."), "{s}");
+    // Typing while paused changes nothing.
+    type_text(&mut f, "zzz");
+    key(&mut f, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    assert!(!screen(&f.app).contains("zzz"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn interview_screen_asking_for_confirmation_to_end() {
+    let mut f = fixture();
+    start(&mut f, "screen", 0);
+    key(&mut f, KeyCode::Esc, KeyModifiers::NONE);
+    insta::assert_snapshot!(screen(&f.app));
+}
+
+#[test]
+fn interview_screen_with_a_follow_up() {
+    let mut f = fixture();
+    start(&mut f, "screen", 1);
+    type_text(&mut f, "I would sort it.");
+    key(&mut f, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    settle(&mut f);
+    let s = screen(&f.app);
+    assert!(s.contains("Follow-up:"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn debrief_screen() {
+    let mut f = fixture();
+    start(&mut f, "screen", 0);
+    type_text(
+        &mut f,
+        "I would use a heap because it keeps the k largest items, so each insert costs log k time.",
+    );
+    key(&mut f, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    key(&mut f, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    settle(&mut f);
+    let s = screen(&f.app);
+    assert!(s.contains("Debrief"), "{s}");
+    assert!(s.contains("offline estimate"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn ending_from_the_interview_keeps_the_draft() {
+    let mut f = fixture();
+    start(&mut f, "screen", 0);
+    type_text(&mut f, "an unfinished thought");
+    key(&mut f, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut f, KeyCode::Char('y'), KeyModifiers::NONE);
+    settle(&mut f);
+    let session = f.app.session().expect("session");
+    let t = session.interview().transcript();
+    assert_eq!(
+        t.questions[0].turns[0].answer.as_deref(),
+        Some("an unfinished thought")
+    );
+    assert!(screen(&f.app).contains("Debrief"));
+}
