@@ -19,10 +19,15 @@ pub fn minutes(ms: u64) -> String {
 /// A grade: overall, dimensions with reasons, talking points with evidence, wrong beliefs, flags.
 pub fn score(score: &Score) -> String {
     let mut out = String::new();
+    let by = if score.estimate {
+        score.label.clone()
+    } else {
+        format!("graded by {}", score.scorer)
+    };
     let _ = writeln!(
         out,
-        "Overall {:.1}/4 ({}) · {} · {}",
-        score.overall, score.verdict, score.label, score.scorer
+        "Overall {:.1}/4 ({}) · {by}",
+        score.overall, score.verdict
     );
     for d in &score.dimensions {
         let _ = writeln!(out, "  {} {}/4  {}", d.name, d.level, d.reason);

@@ -271,16 +271,24 @@ fn a_bare_term_phrasing_is_rejected_at_its_line() {
 
 #[test]
 fn unknown_references_are_reported() {
-    let broken = GOOD_QUESTION
-        .replace("points = [\"nulls\"]", "points = [\"no-such-point\"]")
-        .replace(
-            "dimensions = []\ncore = true",
-            "dimensions = [\"no-such-dimension\"]\ncore = true",
-        );
-    let dir = user_dir(&[("mine.toml", &broken)]);
+    let bad_probe = GOOD_QUESTION.replace("points = [\"nulls\"]", "points = [\"no-such-point\"]");
+    let dir = user_dir(&[("mine.toml", &bad_probe)]);
     let e = load_errors(dir.path()).to_string();
-    assert!(e.contains("no-such-point"), "{e}");
-    assert!(e.contains("no-such-dimension"), "{e}");
+    assert!(
+        e.contains("mine.toml:") && e.contains("no-such-point"),
+        "{e}"
+    );
+
+    let bad_dimension = GOOD_QUESTION.replace(
+        "dimensions = []\ncore = true",
+        "dimensions = [\"no-such-dimension\"]\ncore = true",
+    );
+    let dir = user_dir(&[("mine.toml", &bad_dimension)]);
+    let e = load_errors(dir.path()).to_string();
+    assert!(
+        e.contains("mine.toml:2:") && e.contains("no-such-dimension"),
+        "{e}"
+    );
 }
 
 #[test]

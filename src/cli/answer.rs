@@ -6,7 +6,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::args::AnswerArgs;
-use super::{UsageError, load_bank};
+use std::fmt::Write;
+
+use super::{UsageError, emit, load_bank};
 use crate::content::{Difficulty, Question, Source};
 use crate::report;
 use crate::scoring::offline::OfflineScorer;
@@ -59,18 +61,19 @@ pub fn run(args: AnswerArgs) -> Result<()> {
         answer: &answer,
         level: args.level,
     })?;
+    let mut out = String::new();
     if args.json {
-        let out = Output {
+        let output = Output {
             question: &question.id,
             round: &question.round,
             score: &score,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&output)?)?;
     } else {
-        println!("{}\n", question.text);
-        print!("{}", report::score(&score));
+        writeln!(out, "{}\n", question.text)?;
+        write!(out, "{}", report::score(&score))?;
     }
-    Ok(())
+    emit(&out)
 }
 
 /// A question from outside the bank: graded by its round's rubric, with no talking points.

@@ -6,7 +6,9 @@ use anyhow::{Context, Result};
 
 use super::answer::question_outside_bank;
 use super::args::EvalArgs;
-use super::{UsageError, load_bank};
+use std::fmt::Write;
+
+use super::{UsageError, emit, load_bank};
 use crate::content::Level;
 use crate::scoring::eval::{Graded, Metrics, Report, Sample, report};
 use crate::scoring::offline::OfflineScorer;
@@ -55,44 +57,51 @@ pub fn run(args: EvalArgs) -> Result<()> {
         });
     }
     let r = report(scorer.identity(), &graded);
+    let mut out = String::new();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
     } else {
-        print_report(&r);
+        print_report(&mut out, &r)?;
     }
-    Ok(())
+    emit(&out)
 }
 
 fn fmt(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into())
 }
 
-fn print_report(r: &Report) {
-    println!("Scorer: {}", r.scorer);
-    println!(
+fn print_report(out: &mut String, r: &Report) -> std::fmt::Result {
+    writeln!(out, "Scorer: {}", r.scorer)?;
+    writeln!(
+        out,
         "Answers: {}   pairs within a question: {}",
         r.all.count, r.all.pairs
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "Pairwise ranking accuracy: {}",
         fmt(r.all.pairwise_accuracy)
-    );
-    println!("Spearman correlation:      {}", fmt(r.all.spearman));
-    println!(
+    )?;
+    writeln!(out, "Spearman correlation:      {}", fmt(r.all.spearman))?;
+    writeln!(
+        out,
         "Mean absolute error:       {}",
         fmt(r.all.mean_absolute_error)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "\n{:<16} {:>5} {:>6} {:>9} {:>9} {:>6} {:>7} {:>10}",
         "KIND", "N", "PAIRS", "PAIRWISE", "SPEARMAN", "MAE", "GRADE", "PREDICTED"
-    );
+    )?;
     for (kind, m) in &r.by_kind {
-        row(kind, m);
+        row(out, kind, m)?;
     }
+    Ok(())
 }
 
-fn row(kind: &str, m: &Metrics) {
-    println!(
+fn row(out: &mut String, kind: &str, m: &Metrics) -> std::fmt::Result {
+    writeln!(
+        out,
         "{:<16} {:>5} {:>6} {:>9} {:>9} {:>6} {:>7} {:>10}",
         kind,
         m.count,
@@ -102,5 +111,5 @@ fn row(kind: &str, m: &Metrics) {
         fmt(m.mean_absolute_error),
         fmt(m.mean_grade),
         fmt(m.mean_predicted)
-    );
+    )
 }

@@ -62,6 +62,19 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
     if usage { 2 } else { 1 }
 }
 
+/// Writes a command's output to stdout. A closed pipe (`hotseat review | head`) is not an error.
+pub fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// The bank: bundled content under the user's own.
 pub fn load_bank() -> Result<Bank> {
     Ok(Bank::load(paths::user_rubrics().as_deref())?)

@@ -3,7 +3,9 @@
 use anyhow::Result;
 
 use super::args::QuestionsArgs;
-use super::{UsageError, load_bank};
+use std::fmt::Write;
+
+use super::{UsageError, emit, load_bank};
 use crate::report::round_name;
 
 pub fn run(args: QuestionsArgs) -> Result<()> {
@@ -24,24 +26,26 @@ pub fn run(args: QuestionsArgs) -> Result<()> {
         .collect();
     let order = bank.rounds();
     questions.sort_by_key(|q| order.iter().position(|r| *r == q.round));
+    let mut out = String::new();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&questions)?);
-        return Ok(());
+        writeln!(out, "{}", serde_json::to_string_pretty(&questions)?)?;
+        return emit(&out);
     }
     let mut current = None;
     for q in questions {
         if current != Some(&q.round) {
-            println!("\n{}", round_name(&q.round).to_uppercase());
+            writeln!(out, "\n{}", round_name(&q.round).to_uppercase())?;
             current = Some(&q.round);
         }
-        println!(
+        writeln!(
+            out,
             "  {:<34} {:<6} {:<6} {:>3}m  {}",
             q.id,
             q.level.as_str(),
             format!("{:?}", q.difficulty).to_lowercase(),
             q.minutes,
             q.text
-        );
+        )?;
     }
-    Ok(())
+    emit(&out)
 }

@@ -2,19 +2,23 @@
 
 use anyhow::Result;
 
+use std::fmt::Write;
+
 use super::args::ReviewArgs;
+use super::emit;
 use crate::store::{DirStore, Store};
 use crate::{paths, report};
 
 pub fn run(args: ReviewArgs) -> Result<()> {
     let store = DirStore::new(&paths::data_dir(args.data_dir));
+    let mut out = String::new();
     match args.session {
         Some(id) => {
             let t = store.load(&id)?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&t)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&t)?)?;
             } else {
-                print!("{}", report::transcript(&t));
+                write!(out, "{}", report::transcript(&t))?;
             }
         }
         None => {
@@ -23,11 +27,11 @@ pub fn run(args: ReviewArgs) -> Result<()> {
                 eprintln!("hotseat: skipped a session: {p}");
             }
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&sessions)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&sessions)?)?;
             } else {
-                print!("{}", report::sessions(&sessions));
+                write!(out, "{}", report::sessions(&sessions))?;
             }
         }
     }
-    Ok(())
+    emit(&out)
 }

@@ -158,7 +158,11 @@ impl Bank {
             plans,
             lexicon,
         };
-        errors.extend(bank.cross_check());
+        // Checks across files only make sense once every file has been read: a file that failed
+        // would otherwise be reported again as whatever it should have defined.
+        if errors.is_empty() {
+            errors.extend(bank.cross_check());
+        }
         if errors.is_empty() {
             Ok(bank)
         } else {

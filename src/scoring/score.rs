@@ -21,7 +21,7 @@ pub struct Score {
     pub talking_points: Vec<PointScore>,
     #[serde(default)]
     pub misconceptions: Vec<Misconception>,
-    /// Short machine-readable markers: `empty`, `off-topic`, `buzzwords`, `misconception`,
+    /// Short machine-readable markers: `empty`, `off-topic`, `misses-core`, `not-a-story`, `buzzwords`, `misconception`,
     /// `contradiction`, `injection`, `no-talking-points`.
     pub flags: Vec<String>,
     /// Probes an interviewer could ask next, aimed at what the answer missed.

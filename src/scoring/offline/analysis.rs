@@ -24,7 +24,13 @@ impl Analysis {
     pub fn new(answer: &str, lexicon: &Lexicon) -> Analysis {
         let mut kept = Vec::new();
         let mut injected = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for sentence in sentences(answer) {
+            // Saying the same sentence again adds nothing.
+            let key: Vec<String> = sentence.tokens.iter().map(|t| t.stem.clone()).collect();
+            if !seen.insert(key) {
+                continue;
+            }
             if addresses_grader(&sentence, lexicon) {
                 injected.push(sentence.text);
             } else {
@@ -72,17 +78,32 @@ fn explains(sentence: &Sentence, lexicon: &Lexicon) -> bool {
         && (n >= SELF_EXPLAINING_WORDS || lexicon.reasoning.any_in(&sentence.tokens))
 }
 
-/// "Idempotency keys, a dedupe table, exactly-once and the outbox": three or more short items
-/// separated by commas, semicolons, "and" or "or". Slashes are left alone: `/projects/{id}/tasks`
-/// is a path, not a list.
+/// "Idempotency keys, a dedupe table, exactly-once and the outbox": three or more short items,
+/// separated by commas or semicolons, the last perhaps joined by "and" or "or". An "and" inside
+/// an ordinary sentence ("each package and each edge is touched once") does not make a list, and
+/// slashes are left alone: `/projects/{id}/tasks` is a path.
 fn is_list(text: &str) -> bool {
-    let lower = format!(" {} ", text.to_lowercase());
-    let items: Vec<usize> = lower
+    let lower = text.to_lowercase();
+    let mut segments: Vec<&str> = lower
         .split([',', ';'])
-        .flat_map(|part| part.split(" and ").flat_map(|p| p.split(" or ")))
-        .map(|item| item.split_whitespace().count())
-        .filter(|&n| n > 0)
+        .filter(|s| !s.trim().is_empty())
         .collect();
+    if segments.len() < 2 {
+        return false;
+    }
+    let last = segments.pop().unwrap_or_default();
+    let padded = format!(" {last} ");
+    let mut items: Vec<usize> = segments
+        .iter()
+        .map(|s| s.split_whitespace().count())
+        .collect();
+    items.extend(
+        padded
+            .split(" and ")
+            .flat_map(|p| p.split(" or "))
+            .map(|p| p.split_whitespace().count())
+            .filter(|&n| n > 0),
+    );
     items.len() >= 3 && (items.iter().sum::<usize>() as f64 / items.len() as f64) <= 3.5
 }
 
@@ -95,7 +116,11 @@ mod tests {
         assert!(is_list(
             "Idempotency keys, dedupe table, exactly-once, outbox."
         ));
-        assert!(is_list("Use BFS and a queue or a visited set"));
+        assert!(is_list("Use BFS, a queue or a visited set"));
+        assert!(!is_list(
+            "Each package and each dependency edge is touched once, so it's O(V+E) time and space."
+        ));
+        assert!(!is_list("Call GET /projects/{id}/tasks to list them"));
         assert!(!is_list(
             "Because the broker redelivers after a crash, the consumer records each message id before it acknowledges."
         ));

@@ -79,11 +79,7 @@ fn points(dimension: &Dimension, cx: &Context<'_, '_>) -> Rating {
         .iter()
         .filter(|p| !p.misconceptions.is_empty())
         .count();
-    let missed: Vec<&str> = points
-        .iter()
-        .filter(|p| p.credit == Credit::Missed)
-        .map(|p| p.point.text.as_str())
-        .collect();
+    let missed = points.iter().filter(|p| p.credit == Credit::Missed).count();
     let mut reason = format!("Explained {explained} of {} talking point(s)", points.len());
     if mentioned > 0 {
         reason.push_str(&format!("; named {mentioned} without explaining"));
@@ -91,11 +87,8 @@ fn points(dimension: &Dimension, cx: &Context<'_, '_>) -> Rating {
     if wrong > 0 {
         reason.push_str(&format!("; stated {wrong} wrong belief(s)"));
     }
-    if let Some(first) = missed.first() {
-        reason.push_str(&format!("; missed: {first}"));
-        if missed.len() > 1 {
-            reason.push_str(&format!(" (and {} more)", missed.len() - 1));
-        }
+    if missed > 0 {
+        reason.push_str(&format!("; missed {missed}"));
     }
     reason.push('.');
     Rating {
@@ -121,7 +114,12 @@ fn reasoning(cx: &Context<'_, '_>) -> Rating {
     } else {
         reasoned as f64 / carrying.len() as f64
     };
-    let tradeoffs = cx.lexicon.tradeoffs.distinct_in(&cx.all_tokens()).min(3);
+    // Only options weighed where the ideas are: "but" in small talk weighs nothing.
+    let carrying_tokens: Vec<Token> = carrying
+        .iter()
+        .flat_map(|&i| cx.analysis.sentences[i].tokens.clone())
+        .collect();
+    let tradeoffs = cx.lexicon.tradeoffs.distinct_in(&carrying_tokens).min(3);
     let value = (1.0 + 1.5 * share + 0.5 * tradeoffs as f64).min(cx.content + 1.0);
     Rating {
         value,
@@ -133,9 +131,7 @@ fn reasoning(cx: &Context<'_, '_>) -> Rating {
 }
 
 fn structure(cx: &Context<'_, '_>) -> Rating {
-    let cues = cx.lexicon.structure.distinct_in(&cx.all_tokens());
-    let organised = cx.analysis.sentences.len() >= 3;
-    let signals = cues + usize::from(organised);
+    let signals = cx.lexicon.structure.distinct_in(&cx.all_tokens());
     let value = (1.0 + 0.75 * signals as f64).min(4.0).min(cx.content + 1.0);
     Rating {
         value,
@@ -146,27 +142,65 @@ fn structure(cx: &Context<'_, '_>) -> Rating {
     }
 }
 
-fn star(cx: &Context<'_, '_>) -> Rating {
-    let star = &cx.lexicon.star;
-    let tokens = cx.all_tokens();
-    let situation = star.situation.any_in(&tokens);
-    let task = star.task.any_in(&tokens);
-    let action = star.action.any_in(&tokens);
+/// Which parts of a STAR story an answer tells: situation, task, action, and the result (half
+/// when it is not measured).
+pub struct StarParts {
+    pub situation: bool,
+    pub task: bool,
+    pub action: bool,
+    pub result: f64,
+}
+
+impl StarParts {
+    pub fn count(&self) -> f64 {
+        f64::from(u8::from(self.situation) + u8::from(self.task) + u8::from(self.action))
+            + self.result
+    }
+}
+
+pub fn star_parts(analysis: &Analysis, lexicon: &Lexicon) -> StarParts {
+    let star = &lexicon.star;
+    let tokens: Vec<Token> = analysis
+        .sentences
+        .iter()
+        .flat_map(|s| s.tokens.clone())
+        .collect();
     // A result counts fully when it is measured: a result sentence with a number in it.
-    let measured = cx.analysis.sentences.iter().any(|s| {
+    let measured = analysis.sentences.iter().any(|s| {
         star.result.any_in(&s.tokens)
             && s.tokens
                 .iter()
                 .any(|t| t.word.chars().any(|c| c.is_ascii_digit()))
     });
-    let result = if measured {
-        1.0
-    } else if star.result.any_in(&tokens) {
-        0.5
-    } else {
-        0.0
-    };
-    let parts = f64::from(u8::from(situation) + u8::from(task) + u8::from(action)) + result;
+    StarParts {
+        situation: star.situation.any_in(&tokens),
+        task: star.task.any_in(&tokens),
+        action: star.action.any_in(&tokens) || said_i_did(&tokens),
+        result: if measured {
+            1.0
+        } else if star.result.any_in(&tokens) {
+            0.5
+        } else {
+            0.0
+        },
+    }
+}
+
+/// "I reverted the deploy": the first person followed by a past-tense verb.
+fn said_i_did(tokens: &[Token]) -> bool {
+    tokens
+        .windows(2)
+        .any(|w| w[0].word == "i" && w[1].word.len() > 4 && w[1].word.ends_with("ed"))
+}
+
+fn star(cx: &Context<'_, '_>) -> Rating {
+    let parts = star_parts(cx.analysis, cx.lexicon);
+    let StarParts {
+        situation,
+        task,
+        action,
+        result,
+    } = parts;
     let mut missing = Vec::new();
     for (found, name) in [
         (situation, "situation"),
@@ -190,7 +224,7 @@ fn star(cx: &Context<'_, '_>) -> Rating {
         format!("STAR story without {}.", missing.join(", "))
     };
     Rating {
-        value: (1.0 + 0.75 * parts).min(cx.content + 1.0),
+        value: (1.0 + 0.75 * parts.count()).min(cx.content + 1.0),
         reason,
     }
 }

@@ -6,14 +6,14 @@ mod analysis;
 mod coverage;
 mod dimensions;
 
-use crate::content::{Lexicon, Question};
+use crate::content::{Lexicon, OfflineSignal, Question};
 use crate::scoring::{
     Credit, DimensionScore, PointScore, Score, ScoreError, ScoreRequest, Scorer, verdict,
 };
 
 use analysis::Analysis;
 use coverage::{PointCoverage, cover, share};
-use dimensions::{Context, full_marks, rate, scale};
+use dimensions::{Context, full_marks, rate, scale, star_parts};
 
 pub const IDENTITY: &str = "offline";
 pub const LABEL: &str = "offline estimate";
@@ -23,6 +23,9 @@ const MISCONCEPTION_CAP: f64 = 1.75;
 /// The most an answer that contradicts itself, or only names terms, can get.
 const CONTRADICTION_CAP: f64 = 2.0;
 const BUZZWORD_CAP: f64 = 2.0;
+/// The most an answer that touches none of the question's core points, or a behavioral answer
+/// that tells no story, can get.
+const MISSES_CORE_CAP: f64 = 1.5;
 /// Without talking points the scorer cannot tell right from wrong, so it never says "hire".
 const NO_POINTS_CAP: f64 = 2.5;
 /// How many follow-up probes an offline score suggests.
@@ -101,6 +104,25 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
     } else if explained + mentioned == 0 {
         flags.push("off-topic");
         cap = 1.0;
+    }
+    let core_touched = coverage
+        .iter()
+        .any(|p| p.point.core && p.credit != Credit::Missed);
+    if has_points && !core_touched && !flags.contains(&"off-topic") && !analysis.is_empty() {
+        // Core points are what the question is about: an answer that touches none of them is
+        // not an answer to this question, however much else it says.
+        flags.push("misses-core");
+        cap = cap.min(MISSES_CORE_CAP);
+    }
+    let wants_story = request
+        .rubric
+        .dimensions
+        .iter()
+        .any(|d| d.offline == OfflineSignal::Star);
+    if wants_story && !analysis.is_empty() && star_parts(&analysis, lexicon).count() < 2.0 {
+        // A behavioral question asks for a story; an explanation of something else is not one.
+        flags.push("not-a-story");
+        cap = cap.min(MISSES_CORE_CAP);
     }
     if coverage.iter().any(|p| !p.misconceptions.is_empty()) {
         flags.push("misconception");
