@@ -565,3 +565,17 @@ fn data_dir_flag_moves_the_sessions() {
     ));
     assert_eq!(list.as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn the_sample_recordings_still_read() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let list = json(&run(data.path(), &["review", "--json", "--data-dir", "recordings"]));
+    let list = list.as_array().expect("a list");
+    assert!(!list.is_empty(), "recordings/ holds sample sessions");
+    for s in list {
+        let id = s["id"].as_str().expect("id");
+        let t = json(&run(data.path(), &["review", id, "--json", "--data-dir", "recordings"]));
+        assert_eq!(t["format"], 1);
+        assert!(t["questions"][0]["scores"][0]["overall"].is_number());
+    }
+}

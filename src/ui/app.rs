@@ -92,6 +92,15 @@ impl App {
         }
     }
 
+    /// Grades still being worked on, for the session on screen and those the candidate left.
+    pub fn pending_scores(&self) -> usize {
+        self.session
+            .iter()
+            .chain(&self.finishing)
+            .map(|(_, s)| s.interview().pending_scores())
+            .sum()
+    }
+
     pub fn session(&self) -> Option<&Session> {
         self.session.as_ref().map(|(_, s)| s)
     }

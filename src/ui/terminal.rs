@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use crossterm::event::{self, Event};
@@ -17,6 +17,8 @@ use crate::session::Services;
 
 const TICK: Duration = Duration::from_millis(250);
 const POLL: Duration = Duration::from_millis(50);
+/// How long quitting waits for grades still being worked on.
+const GRADE_GRACE: Duration = Duration::from_secs(5);
 
 pub fn run(start: Start, services: Arc<Services>) -> Result<()> {
     let (tx, rx) = channel();
@@ -37,7 +39,21 @@ pub fn run(start: Start, services: Arc<Services>) -> Result<()> {
                 .context("while drawing the screen")?;
             let msg = rx.recv().context("the UI's input stopped")?;
             match app.update(msg) {
-                Some(Command::Quit) => return Ok(()),
+                Some(Command::Quit) => {
+                    // Let grades already under way land in their transcripts before leaving.
+                    let deadline = Instant::now() + GRADE_GRACE;
+                    while app.pending_scores() > 0 {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        match rx.recv_timeout(left) {
+                            Ok(msg @ Msg::Reply { .. }) => {
+                                app.update(msg);
+                            }
+                            Ok(_) => {}
+                            Err(_) => break,
+                        }
+                    }
+                    return Ok(());
+                }
                 Some(Command::Edit(draft)) => {
                     input_paused.store(true, Ordering::SeqCst);
                     thread::sleep(POLL * 2);
