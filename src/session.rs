@@ -207,7 +207,14 @@ impl Session {
         self.interview.plan().level
     }
 
-    fn spawn_score(&self, ticket: u64, question: usize, answer: String) {
+    /// Runs `job` on a worker thread with the question's id and the session's level; its reply
+    /// comes back on the session's channel. If the session is gone by then (the candidate quit),
+    /// nobody needs the reply and it is dropped.
+    fn spawn(
+        &self,
+        question: usize,
+        job: impl FnOnce(&Services, &str, Level) -> Reply + Send + 'static,
+    ) {
         let (services, replies, id, level) = (
             self.services.clone(),
             self.replies.clone(),
@@ -215,21 +222,20 @@ impl Session {
             self.level(),
         );
         thread::spawn(move || {
-            let result = grade(&services, &id, &answer, level).map(Box::new);
-            // The session may be gone (the candidate quit): then nobody needs the grade.
-            let _ = replies.send(Reply::Scored { ticket, result });
+            let _ = replies.send(job(&services, &id, level));
+        });
+    }
+
+    fn spawn_score(&self, ticket: u64, question: usize, answer: String) {
+        self.spawn(question, move |services, id, level| Reply::Scored {
+            ticket,
+            result: grade(services, id, &answer, level).map(Box::new),
         });
     }
 
     fn spawn_follow_up(&self, ticket: u64, question: usize, answer: String, asked: Vec<String>) {
-        let (services, replies, id, level) = (
-            self.services.clone(),
-            self.replies.clone(),
-            self.question_id(question),
-            self.level(),
-        );
-        thread::spawn(move || {
-            let probe = services.bank.question(&id).and_then(|q| {
+        self.spawn(question, move |services, id, level| {
+            let probe = services.bank.question(id).and_then(|q| {
                 let rubric = services.bank.rubric(&q.round)?;
                 services.interviewer.follow_up(&FollowUpRequest {
                     question: q,
@@ -239,7 +245,7 @@ impl Session {
                     level,
                 })
             });
-            let _ = replies.send(Reply::FollowUp { ticket, probe });
+            Reply::FollowUp { ticket, probe }
         });
     }
 }

@@ -569,13 +569,61 @@ fn data_dir_flag_moves_the_sessions() {
 #[test]
 fn the_sample_recordings_still_read() {
     let data = tempfile::tempdir().expect("temp dir");
-    let list = json(&run(data.path(), &["review", "--json", "--data-dir", "recordings"]));
+    let list = json(&run(
+        data.path(),
+        &["review", "--json", "--data-dir", "recordings"],
+    ));
     let list = list.as_array().expect("a list");
     assert!(!list.is_empty(), "recordings/ holds sample sessions");
     for s in list {
         let id = s["id"].as_str().expect("id");
-        let t = json(&run(data.path(), &["review", id, "--json", "--data-dir", "recordings"]));
+        let t = json(&run(
+            data.path(),
+            &["review", id, "--json", "--data-dir", "recordings"],
+        ));
         assert_eq!(t["format"], 1);
         assert!(t["questions"][0]["scores"][0]["overall"].is_number());
     }
+}
+
+#[test]
+fn eval_reports_agreement_with_the_calibration_set() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut files: Vec<String> = std::fs::read_dir("tests/calibration")
+        .expect("calibration")
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .collect();
+    files.sort();
+    let mut args = vec!["eval", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let r = json(&run(data.path(), &args));
+    assert!(r["count"].as_u64().expect("count") >= 100);
+    assert_eq!(r["scorer"], "offline");
+    for key in ["pairwise_accuracy", "spearman", "mean_absolute_error"] {
+        assert!(r[key].is_number(), "{key} in {r}");
+    }
+    for kind in ["strong", "buzzwords", "fluent-wrong", "injection"] {
+        assert!(
+            r["by_kind"][kind]["count"].as_u64().expect("a kind") > 0,
+            "{kind}"
+        );
+    }
+    let text = run(data.path(), &["eval", &files[0]]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Pairwise ranking accuracy")
+            && text.contains("Spearman")
+            && text.contains("Mean absolute error")
+    );
+
+    let bad = data.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"round\": \"sql\", \"question\": \"x\", \"answer\": \"y\", \"grade\": 3}\nnot json\n",
+    )
+    .expect("write");
+    let out = run(data.path(), &["eval", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.jsonl:2:"), "{}", stderr(&out));
 }

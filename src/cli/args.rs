@@ -124,8 +124,9 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// JSON lines: {"round", "question", "answer", "grade", "kind"}.
-    pub file: PathBuf,
+    /// JSON lines: {"round", "question", "answer", "grade", "kind"}. Several files are read as one set.
+    #[arg(required = true, value_name = "FILE.jsonl")]
+    pub files: Vec<PathBuf>,
     /// Use the offline scorer.
     #[arg(long)]
     pub offline: bool,

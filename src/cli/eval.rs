@@ -9,52 +9,25 @@ use super::args::EvalArgs;
 use std::fmt::Write;
 
 use super::{UsageError, emit, load_bank};
-use crate::content::Level;
+use crate::content::{Bank, Level};
 use crate::scoring::eval::{Graded, Metrics, Report, Sample, report};
 use crate::scoring::offline::OfflineScorer;
 use crate::scoring::{ScoreRequest, Scorer};
 
 pub fn run(args: EvalArgs) -> Result<()> {
     let bank = load_bank()?;
-    let text = fs::read_to_string(&args.file)
-        .with_context(|| format!("while reading {}", args.file.display()))?;
     let scorer = OfflineScorer::new(bank.lexicon.clone());
     let mut graded = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at = format!("{}:{}", args.file.display(), n + 1);
-        let sample: Sample =
-            serde_json::from_str(line).map_err(|e| UsageError(format!("{at}: {e}")))?;
-        if !(1.0..=4.0).contains(&sample.grade) {
-            return Err(
-                UsageError(format!("{at}: grade {} is outside 1 to 4", sample.grade)).into(),
-            );
-        }
-        let outside;
-        let question = match bank.find_question(&sample.question) {
-            Some(q) => q,
-            None => {
-                outside = question_outside_bank(&sample.question, sample.round.clone());
-                &outside
+    for file in &args.files {
+        let text = fs::read_to_string(file)
+            .with_context(|| format!("while reading {}", file.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
             }
-        };
-        let rubric = bank
-            .rubric(&question.round)
-            .ok_or_else(|| UsageError(format!("{at}: there is no round {:?}", question.round)))?;
-        let score = scorer.score(&ScoreRequest {
-            question,
-            rubric,
-            answer: &sample.answer,
-            level: Level::Senior,
-        })?;
-        graded.push(Graded {
-            question: question.id.clone() + &question.text,
-            kind: sample.kind,
-            grade: sample.grade,
-            predicted: score.overall,
-        });
+            let at = format!("{}:{}", file.display(), n + 1);
+            graded.push(grade_line(&bank, &scorer, line, &at)?);
+        }
     }
     let r = report(scorer.identity(), &graded);
     let mut out = String::new();
@@ -64,6 +37,38 @@ pub fn run(args: EvalArgs) -> Result<()> {
         print_report(&mut out, &r)?;
     }
     emit(&out)
+}
+
+/// Grades one calibration line; a malformed line is a usage error naming the file and line.
+fn grade_line(bank: &Bank, scorer: &OfflineScorer, line: &str, at: &str) -> Result<Graded> {
+    let sample: Sample =
+        serde_json::from_str(line).map_err(|e| UsageError(format!("{at}: {e}")))?;
+    if !(1.0..=4.0).contains(&sample.grade) {
+        return Err(UsageError(format!("{at}: grade {} is outside 1 to 4", sample.grade)).into());
+    }
+    let outside;
+    let question = match bank.find_question(&sample.question) {
+        Some(q) => q,
+        None => {
+            outside = question_outside_bank(&sample.question, sample.round.clone());
+            &outside
+        }
+    };
+    let rubric = bank
+        .rubric(&question.round)
+        .ok_or_else(|| UsageError(format!("{at}: there is no round {:?}", question.round)))?;
+    let score = scorer.score(&ScoreRequest {
+        question,
+        rubric,
+        answer: &sample.answer,
+        level: Level::Senior,
+    })?;
+    Ok(Graded {
+        question: format!("{}\n{}", question.id, question.text),
+        kind: sample.kind,
+        grade: sample.grade,
+        predicted: score.overall,
+    })
 }
 
 fn fmt(v: Option<f64>) -> String {
