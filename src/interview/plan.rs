@@ -89,9 +89,18 @@ pub fn practice(bank: &Bank, target: &str, level: Level, seed: u64) -> Result<Pl
     }
     let mut rng = fastrand::Rng::with_seed(seed);
     let q = pick_by_level(&candidates, level, 1, &mut rng)[0];
+    // Name what is practised the way the candidate chose it: a round, a topic or one question.
+    let what = if bank.find_question(target).is_some() {
+        q.round.replace('-', " ")
+    } else if let Some(topic) = bank.topics.iter().find(|t| t.id == target) {
+        topic.name.clone()
+    } else {
+        bank.rubric(target)
+            .map_or_else(|| target.to_string(), |r| r.title.clone())
+    };
     Ok(Plan {
         name: "practice".into(),
-        title: format!("Practice: {target}"),
+        title: format!("Practice: {what}"),
         target: Some(target.to_string()),
         level,
         seed,

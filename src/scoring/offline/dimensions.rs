@@ -124,8 +124,12 @@ fn reasoning(cx: &Context<'_, '_>) -> Rating {
     Rating {
         value,
         reason: format!(
-            "Gave reasons in {reasoned} of {} sentence(s) that carry its ideas; weighed options {tradeoffs} way(s).",
-            carrying.len()
+            "Gave reasons in {reasoned} of {} sentence(s) that carry its ideas; {}.",
+            carrying.len(),
+            match tradeoffs {
+                0 => "weighed no option against another".to_string(),
+                n => format!("weighed options ({n} sign(s) of a trade-off)"),
+            }
         ),
     }
 }
@@ -135,10 +139,10 @@ fn structure(cx: &Context<'_, '_>) -> Rating {
     let value = (1.0 + 0.75 * signals as f64).min(4.0).min(cx.content + 1.0);
     Rating {
         value,
-        reason: format!(
-            "{signals} sign(s) of an organised answer (steps, assumptions, a summary) over {} sentence(s).",
-            cx.analysis.sentences.len()
-        ),
+        reason: match signals {
+            0 => "No signs of an organised answer (steps, assumptions, a summary).".to_string(),
+            n => format!("{n} sign(s) of an organised answer (steps, assumptions, a summary)."),
+        },
     }
 }
 
