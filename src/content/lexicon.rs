@@ -11,6 +11,8 @@ use crate::text::{CueSet, Pattern, PatternError};
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     pub negations: CueSet,
+    /// Words that mark a sentence as rejecting a wrong belief it names.
+    pub rejections: CueSet,
     pub reasoning: CueSet,
     pub tradeoffs: CueSet,
     pub structure: CueSet,
@@ -42,6 +44,7 @@ struct RawLexicon {
     #[allow(dead_code)]
     format: u32,
     negations: Vec<String>,
+    rejections: Vec<String>,
     reasoning: Vec<String>,
     tradeoffs: Vec<String>,
     structure: Vec<String>,
@@ -74,6 +77,7 @@ impl Lexicon {
         let cues = |items: &[String]| CueSet::parse(items).map_err(located);
         Ok(Lexicon {
             negations: cues(&raw.negations)?,
+            rejections: cues(&raw.rejections)?,
             reasoning: cues(&raw.reasoning)?,
             tradeoffs: cues(&raw.tradeoffs)?,
             structure: cues(&raw.structure)?,

@@ -108,7 +108,8 @@ pub fn cover<'q>(
                 None => (Credit::Missed, None, Vec::new()),
             };
             // Wrong beliefs are only taken from single sentences, so that two unrelated halves
-            // never add up to a misconception.
+            // never add up to a misconception, and not from a sentence that names the belief to
+            // reject it ("getting the direction backwards is the classic bug").
             let misconceptions = point
                 .wrong
                 .iter()
@@ -116,7 +117,10 @@ pub fn cover<'q>(
                     analysis
                         .sentences
                         .iter()
-                        .find(|s| matches(&wrong.says, &s.tokens, lexicon))
+                        .find(|s| {
+                            matches(&wrong.says, &s.tokens, lexicon)
+                                && !lexicon.rejections.any_in(&s.tokens)
+                        })
                         .map(|s| Misconception {
                             point: point.id.clone(),
                             text: wrong.text.clone(),

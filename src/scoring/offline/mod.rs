@@ -105,14 +105,16 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
         flags.push("off-topic");
         cap = 1.0;
     }
-    let core_touched = coverage
-        .iter()
-        .any(|p| p.point.core && p.credit != Credit::Missed);
+    let core: Vec<&PointCoverage> = coverage.iter().filter(|p| p.point.core).collect();
+    let core_touched = core.iter().any(|p| p.credit != Credit::Missed);
     if has_points && !core_touched && !flags.contains(&"off-topic") && !analysis.is_empty() {
         // Core points are what the question is about: an answer that touches none of them is
         // not an answer to this question, however much else it says.
         flags.push("misses-core");
         cap = cap.min(MISSES_CORE_CAP);
+    } else if !core.is_empty() {
+        // Each core point left out pulls the ceiling down: no strong hire without the core.
+        cap = cap.min(MISSES_CORE_CAP + (4.0 - MISSES_CORE_CAP) * share(&core));
     }
     let wants_story = request
         .rubric
