@@ -341,11 +341,11 @@ fn end_of_input_ends_the_session_and_keeps_the_partial_answer() {
 }
 
 #[test]
-fn an_empty_answer_skips_the_question() {
+fn an_empty_answer_skips_the_question_and_plain_mode_is_automatic_without_a_terminal() {
     let data = tempfile::tempdir().expect("temp dir");
     let mut s = Plain::spawn(
         data.path(),
-        &["practice", "window-functions", "--seed", "2", "--plain"],
+        &["practice", "window-functions", "--seed", "2"],
     );
     s.next_prompt().expect("a question");
     s.stdin

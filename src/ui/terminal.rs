@@ -113,6 +113,9 @@ fn edit_externally(draft: &str) -> Result<String> {
         .suffix(".md")
         .tempfile()?;
     file.write_all(draft.as_bytes())?;
+    if !draft.is_empty() && !draft.ends_with('\n') {
+        file.write_all(b"\n")?;
+    }
     file.flush()?;
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
