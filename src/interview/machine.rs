@@ -7,122 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::events::{Effect, Event, Millis, Phase, Rejection, Warning};
 use super::plan::Plan;
 use crate::scoring::Score;
 use crate::transcript::{
     self, PlanRecord, QuestionRecord, QuestionStatus, SessionStatus, Transcript, Turn, TurnKind,
 };
-
-/// Milliseconds since the session started (wall time, pauses included).
-pub type Millis = u64;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    Start {
-        at: Millis,
-    },
-    /// The answer to the current question or follow-up. A blank answer skips it.
-    Submit {
-        at: Millis,
-        text: String,
-    },
-    Skip {
-        at: Millis,
-    },
-    Pause {
-        at: Millis,
-    },
-    Resume {
-        at: Millis,
-    },
-    Tick {
-        at: Millis,
-    },
-    /// The candidate ends the session. What they had typed but not submitted is kept.
-    End {
-        at: Millis,
-        draft: Option<String>,
-    },
-    /// The interviewer's next probe for a question, or none.
-    FollowUpReady {
-        at: Millis,
-        ticket: u64,
-        probe: Option<String>,
-    },
-    Scored {
-        ticket: u64,
-        score: Box<Score>,
-    },
-    ScoreFailed {
-        ticket: u64,
-        reason: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Put this turn of this question in front of the candidate.
-    Ask {
-        question: usize,
-        turn: usize,
-    },
-    /// Write the transcript now.
-    Persist,
-    /// Grade everything said for a question.
-    Score {
-        ticket: u64,
-        question: usize,
-        answer: String,
-    },
-    /// Choose a follow-up for a question; `asked` holds the probes already asked.
-    FindFollowUp {
-        ticket: u64,
-        question: usize,
-        answer: String,
-        asked: Vec<String>,
-    },
-    Warn(Warning),
-    /// The interview is over (completed or ended early).
-    Finished,
-    /// Every answered question has its grade: the debrief can be shown.
-    DebriefReady,
-    /// The event was not accepted in this state; nothing changed.
-    Rejected(Rejection),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Warning {
-    /// The current answer has used its time budget.
-    AnswerOverTime { question: usize },
-    /// The current round has used its time budget.
-    RoundOverTime { stage: usize },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rejection {
-    NotStarted,
-    AlreadyStarted,
-    Paused,
-    NotPaused,
-    WaitingForInterviewer,
-    Finished,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Phase {
-    NotStarted,
-    /// The candidate is answering turn `turn` of question `question`.
-    Answering {
-        question: usize,
-        turn: usize,
-    },
-    /// The interviewer is choosing a follow-up.
-    AwaitingFollowUp {
-        question: usize,
-        ticket: u64,
-    },
-    Finished,
-}
 
 /// What the front end knows before the session starts.
 #[derive(Debug, Clone)]
@@ -148,22 +38,6 @@ pub struct Interview {
     paused_total: Millis,
     warned: BTreeSet<Warning>,
     debrief_sent: bool,
-}
-
-impl PartialOrd for Warning {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Warning {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let key = |w: &Warning| match *w {
-            Warning::AnswerOverTime { question } => (0, question),
-            Warning::RoundOverTime { stage } => (1, stage),
-        };
-        key(self).cmp(&key(other))
-    }
 }
 
 impl Interview {

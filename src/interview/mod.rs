@@ -2,10 +2,12 @@
 //! grade that arrived) and returns effects (ask this, grade that, save now). No terminal, no
 //! network, no files: the front ends carry the effects out.
 
+mod events;
 mod machine;
 pub mod plan;
 #[cfg(test)]
 mod tests;
 
-pub use machine::{Effect, Event, Interview, Millis, Phase, Rejection, SessionMeta, Warning};
+pub use events::{Effect, Event, Millis, Phase, Rejection, Warning};
+pub use machine::{Interview, SessionMeta};
 pub use plan::{Plan, PlanError, PlannedQuestion, Stage};
