@@ -34,8 +34,10 @@ pub struct Star {
 #[derive(Debug, Clone)]
 pub struct Injection {
     pub says: Vec<Pattern>,
-    /// Lower-case substrings, such as a fake role line or a fake score block.
+    /// Lower-case substrings found anywhere, such as a fake score block.
     pub markers: Vec<String>,
+    /// Lower-case prefixes of a line, such as a fake role ("system:").
+    pub line_markers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +69,7 @@ struct RawStar {
 struct RawInjection {
     says: Vec<String>,
     markers: Vec<String>,
+    line_markers: Vec<String>,
 }
 
 impl Lexicon {
@@ -96,13 +99,13 @@ impl Lexicon {
                     .map(|s| Pattern::parse(s, MIN_CONCEPTS))
                     .collect::<Result<_, _>>()
                     .map_err(located)?,
-                markers: raw
-                    .injection
-                    .markers
-                    .iter()
-                    .map(|m| m.to_lowercase())
-                    .collect(),
+                markers: lower(&raw.injection.markers),
+                line_markers: lower(&raw.injection.line_markers),
             },
         })
     }
+}
+
+fn lower(items: &[String]) -> Vec<String> {
+    items.iter().map(|m| m.to_lowercase()).collect()
 }
