@@ -22,14 +22,16 @@ enum Block {
 fn read_block(input: &mut impl BufRead) -> Result<Block> {
     let mut lines = Vec::new();
     loop {
-        let mut line = String::new();
+        let mut raw = Vec::new();
         if input
-            .read_line(&mut line)
+            .read_until(b'\n', &mut raw)
             .context("while reading the answer")?
             == 0
         {
             return Ok(Block::Ended(lines.join("\n")));
         }
+        // A stray invalid byte must not cost the candidate the answer around it.
+        let line = String::from_utf8_lossy(&raw);
         let line = line.trim_end_matches(['\n', '\r']);
         if line.trim() == "." {
             return Ok(Block::Answer(lines.join("\n")));

@@ -627,3 +627,46 @@ fn eval_reports_agreement_with_the_calibration_set() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.jsonl:2:"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_unwritable_data_dir_is_reported_before_the_first_question() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let file = data.path().join("a-file");
+    std::fs::write(&file, "not a folder").expect("write");
+    let out = run(
+        data.path(),
+        &[
+            "practice",
+            "sql",
+            "--plain",
+            "--data-dir",
+            file.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--data-dir"), "{}", stderr(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Question 1"));
+}
+
+#[test]
+fn invalid_bytes_in_an_answer_do_not_lose_it() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut s = Plain::spawn(
+        data.path(),
+        &["practice", "sql", "--plain", "--follow-ups", "0"],
+    );
+    s.next_prompt().expect("a question");
+    let stdin = s.stdin.as_mut().expect("stdin");
+    stdin
+        .write_all(b"caf\xe9 au lait index\n.\n")
+        .expect("write");
+    s.close_input();
+    s.rest();
+    assert!(s.child.wait().expect("exits").success());
+    let id = session_ids(data.path()).pop().expect("a session");
+    let t = json(&run(data.path(), &["review", &id, "--json"]));
+    assert_eq!(
+        t["questions"][0]["turns"][0]["answer"],
+        "caf\u{fffd} au lait index"
+    );
+}

@@ -43,7 +43,16 @@ fn seed(options: &SessionOptions) -> u64 {
 }
 
 fn start(bank: Bank, plan: Plan, options: &SessionOptions) -> Result<()> {
-    let services = services(bank, &paths::data_dir(options.data_dir.clone()));
+    let data_dir = paths::data_dir(options.data_dir.clone());
+    // Fail before the first question rather than after the first answer.
+    let sessions = data_dir.join("sessions");
+    std::fs::create_dir_all(&sessions).with_context(|| {
+        format!(
+            "cannot save sessions in {}; choose another place with --data-dir or HOTSEAT_HOME",
+            sessions.display()
+        )
+    })?;
+    let services = services(bank, &data_dir);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     if options.plain || !interactive {
         let (session, replies) = Session::create(&services, plan, options.follow_ups);
