@@ -2,6 +2,7 @@
 //! terminal UI, or to the plain line mode when asked or when stdin is not a terminal.
 
 use std::io::{self, IsTerminal};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
@@ -20,7 +21,7 @@ pub fn home() -> Result<()> {
         .into());
     }
     let bank = load_bank()?;
-    let services = services(bank, &paths::data_dir(None));
+    let services = services(bank, &data_dir(None)?);
     ui::run(ui::Start::Home, services)
 }
 
@@ -42,17 +43,22 @@ fn seed(options: &SessionOptions) -> u64 {
     options.seed.unwrap_or_else(|| fastrand::u64(..1_000_000))
 }
 
-fn start(bank: Bank, plan: Plan, options: &SessionOptions) -> Result<()> {
-    let data_dir = paths::data_dir(options.data_dir.clone());
-    // Fail before the first question rather than after the first answer.
-    let sessions = data_dir.join("sessions");
+/// The data directory, made ready: a session fails before its first question rather than after
+/// its first answer.
+fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf> {
+    let dir = paths::data_dir(flag);
+    let sessions = dir.join("sessions");
     std::fs::create_dir_all(&sessions).with_context(|| {
         format!(
             "cannot save sessions in {}; choose another place with --data-dir or HOTSEAT_HOME",
             sessions.display()
         )
     })?;
-    let services = services(bank, &data_dir);
+    Ok(dir)
+}
+
+fn start(bank: Bank, plan: Plan, options: &SessionOptions) -> Result<()> {
+    let services = services(bank, &data_dir(options.data_dir.clone())?);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     if options.plain || !interactive {
         let (session, replies) = Session::create(&services, plan, options.follow_ups);
