@@ -31,6 +31,9 @@ pub fn score(score: &Score) -> String {
     );
     for d in &score.dimensions {
         let _ = writeln!(out, "  {} {}/4  {}", d.name, d.level, d.reason);
+        if let Some(improve) = &d.improve {
+            let _ = writeln!(out, "      {improve}");
+        }
     }
     let _ = writeln!(
         out,

@@ -36,6 +36,9 @@ pub struct DimensionScore {
     pub name: String,
     pub level: u8,
     pub reason: String,
+    /// What would lift it: offline, the rubric's descriptor of the next level up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improve: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

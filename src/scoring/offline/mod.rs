@@ -171,11 +171,18 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
             .dimensions
             .iter()
             .zip(ratings)
-            .map(|(d, (value, reason))| DimensionScore {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                level: value.round().clamp(1.0, 4.0) as u8,
-                reason,
+            .map(|(d, (value, reason))| {
+                let level = value.round().clamp(1.0, 4.0) as u8;
+                DimensionScore {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                    level,
+                    reason,
+                    improve: d
+                        .levels
+                        .get(usize::from(level))
+                        .map(|next| format!("For {}: {next}", level + 1)),
+                }
             })
             .collect(),
         talking_points: coverage
