@@ -95,8 +95,11 @@ pub fn sentences(answer: &str) -> Vec<Sentence> {
             let after = chars.get(i + 2).map(|&(_, c)| c);
             let ends = match (next, after) {
                 (None, _) => true,
+                // A lower-case start counts too (people type answers in lower case), except after
+                // an abbreviation: "e.g. the", "vs. offset".
                 (Some(n), Some(a)) if n.is_whitespace() => {
-                    a.is_uppercase() || a.is_ascii_digit() || matches!(a, '"' | '\'' | '(')
+                    a.is_alphanumeric() && !(c == '.' && ends_with_abbreviation(&line[start..pos]))
+                        || matches!(a, '"' | '\'' | '(')
                 }
                 _ => false,
             };
@@ -108,6 +111,34 @@ pub fn sentences(answer: &str) -> Vec<Sentence> {
         push_sentence(&mut out, &line[start..]);
     }
     out
+}
+
+/// Whether text ends with an abbreviation whose full stop does not end a sentence.
+fn ends_with_abbreviation(text: &str) -> bool {
+    let last = text
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let word = last.trim_end_matches('.').to_lowercase();
+    matches!(
+        word.as_str(),
+        "e.g"
+            | "i.e"
+            | "etc"
+            | "vs"
+            | "cf"
+            | "approx"
+            | "incl"
+            | "resp"
+            | "mr"
+            | "mrs"
+            | "ms"
+            | "dr"
+            | "fig"
+            | "no"
+            | "eg"
+            | "ie"
+    ) || (word.len() == 1 && word.chars().all(char::is_alphabetic))
 }
 
 fn push_sentence(out: &mut Vec<Sentence>, text: &str) {
@@ -161,8 +192,20 @@ mod tests {
             texts,
             [
                 "Use a heap, e.g. a min-heap of size 3.5 or so.",
-                "Then pop! why?",
+                "Then pop!",
+                "why?",
                 "next line"
+            ]
+        );
+        let lower =
+            sentences("use a heap vs. a sorted list. then pop k times, e.g. with heappop. done");
+        let texts: Vec<&str> = lower.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "use a heap vs. a sorted list.",
+                "then pop k times, e.g. with heappop.",
+                "done"
             ]
         );
     }
