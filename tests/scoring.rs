@@ -45,35 +45,39 @@ impl Grader {
     }
 }
 
-/// Every calibration answer, by the question it answers.
+/// Every calibration answer.
 fn calibration() -> Vec<Sample> {
-    let mut samples = Vec::new();
-    let mut files: Vec<_> = fs::read_dir("tests/calibration")
+    let samples = read_samples("tests/calibration");
+    assert!(
+        samples.len() >= 100,
+        "the calibration set has {} answers",
+        samples.len()
+    );
+    samples
+}
+
+/// Every line of every `*.jsonl` file in a folder.
+fn read_samples(folder: &str) -> Vec<Sample> {
+    let mut files: Vec<_> = fs::read_dir(folder)
         .expect("calibration folder")
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     files.sort();
+    let mut samples = Vec::new();
     for path in files {
-        for (n, line) in fs::read_to_string(&path)
-            .expect("readable")
+        let text = fs::read_to_string(&path).expect("readable");
+        for (n, line) in text
             .lines()
             .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
         {
-            if line.trim().is_empty() {
-                continue;
-            }
             let sample: Sample = serde_json::from_str(line)
                 .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), n + 1));
             samples.push(sample);
         }
     }
-    assert!(
-        samples.len() >= 100,
-        "the calibration set has {} answers",
-        samples.len()
-    );
     samples
 }
 
@@ -107,6 +111,31 @@ fn the_calibration_set_is_ranked_like_the_human_grades() {
     assert!(pairwise >= 0.9, "pairwise ranking accuracy {pairwise:.2}");
     assert!(spearman >= 0.8, "Spearman {spearman:.2}");
     assert!(r.all.mean_absolute_error.expect("mae") <= 0.6);
+}
+
+/// A floor against regressions on answers written blind: well below today's figures (see the
+/// README), so that it fails only when the scorer gets clearly worse.
+#[test]
+fn answers_written_blind_are_still_ranked_sensibly() {
+    let g = Grader::new();
+    let graded: Vec<Graded> = read_samples("tests/heldout")
+        .iter()
+        .map(|s| Graded {
+            question: s.question.clone(),
+            kind: s.kind.clone(),
+            grade: s.grade,
+            predicted: g.grade(&s.question, &s.answer).overall,
+        })
+        .collect();
+    assert!(graded.len() >= 100);
+    let r = report("offline".into(), &graded);
+    let pairwise = r.all.pairwise_accuracy.expect("pairs");
+    assert!(
+        pairwise >= 0.8,
+        "pairwise ranking accuracy on blind answers {pairwise:.2}"
+    );
+    let strong = &r.by_kind["strong"];
+    assert!(strong.mean_predicted.expect("strong") >= 3.0, "{strong:?}");
 }
 
 #[test]
