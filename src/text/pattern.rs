@@ -119,13 +119,6 @@ impl CueSet {
         count
     }
 
-    /// Whether a cue starts within `reach` words before `at`, in the same clause.
-    fn precedes(&self, tokens: &[Token], at: usize, reach: usize) -> bool {
-        let clause = tokens[at].clause;
-        (at.saturating_sub(reach)..at)
-            .any(|i| tokens[i].clause == clause && self.starts_at(tokens, i))
-    }
-
     pub fn is_empty(&self) -> bool {
         self.cues.is_empty()
     }
@@ -185,40 +178,53 @@ impl Pattern {
         &self.source
     }
 
-    /// Whether the pattern itself says "not …", in which case a negation in the answer is part of
-    /// the match rather than a reason to ignore it.
-    fn contains_negation(&self, negations: &CueSet) -> bool {
-        self.concepts.iter().flatten().any(|alt| {
-            negations
-                .cues
-                .iter()
-                .any(|n| n.words.iter().all(|w| alt.words.contains(w)))
-        })
-    }
-
     /// Looks for every concept in `tokens`. For each concept the first occurrence that no negation
     /// precedes is used; the match is negated only when a concept occurs nowhere un-negated.
+    ///
+    /// An alternative may itself say "not …" ("no need + dedup*"): where it matches, its negation
+    /// is part of the idea, so it neither negates that concept nor the concepts after it.
     pub fn find(&self, tokens: &[Token], negations: &CueSet) -> Option<PatternMatch> {
-        let check_negation = !self.contains_negation(negations);
-        let mut negated = false;
+        let mut own = vec![false; tokens.len()];
         for concept in &self.concepts {
             let mut found = false;
-            let mut clean = false;
             for at in 0..tokens.len() {
-                if concept.iter().any(|alt| alt.matches_at(tokens, at)) {
+                for alt in concept.iter().filter(|alt| alt.matches_at(tokens, at)) {
                     found = true;
-                    if !check_negation || !negations.precedes(tokens, at, NEGATION_REACH) {
-                        clean = true;
-                        break;
+                    if alt.negates(negations) {
+                        own[at..at + alt.len()].fill(true);
                     }
                 }
             }
             if !found {
                 return None;
             }
-            negated |= !clean;
         }
+        let denied = |at: usize| {
+            let clause = tokens[at].clause;
+            (at.saturating_sub(NEGATION_REACH)..at)
+                .any(|i| !own[i] && tokens[i].clause == clause && negations.starts_at(tokens, i))
+        };
+        let negated = self.concepts.iter().any(|concept| {
+            !(0..tokens.len()).any(|at| {
+                let matching: Vec<&Cue> = concept
+                    .iter()
+                    .filter(|alt| alt.matches_at(tokens, at))
+                    .collect();
+                !matching.is_empty()
+                    && (matching.iter().any(|alt| alt.negates(negations)) || !denied(at))
+            })
+        });
         Some(PatternMatch { negated })
+    }
+}
+
+impl Cue {
+    /// Whether this run of words contains a negation ("no need", "not needed").
+    fn negates(&self, negations: &CueSet) -> bool {
+        negations
+            .cues
+            .iter()
+            .any(|n| n.words.iter().all(|w| self.words.contains(w)))
     }
 }
 
@@ -299,6 +305,22 @@ mod tests {
     fn a_pattern_that_states_a_negation_ignores_negation_checks() {
         let m = find("idempot* + not needed", "idempotency is not needed here");
         assert_eq!(m, Some(PatternMatch { negated: false }));
+    }
+
+    #[test]
+    fn a_negated_alternative_only_switches_off_its_own_negation() {
+        // The pattern's own "no need" does not deny the concept after it…
+        let m = find(
+            "ack* + no need + dedup*",
+            "Because we ack after the commit there is no need to dedupe",
+        );
+        assert_eq!(m, Some(PatternMatch { negated: false }));
+        // …but a negation in the answer still denies the other concepts.
+        let m = find(
+            "collision free | no collision* + random code*",
+            "Random codes are not collision-free",
+        );
+        assert_eq!(m, Some(PatternMatch { negated: true }));
     }
 
     #[test]
