@@ -100,12 +100,9 @@ pub fn draw(frame: &mut Frame, app: &App, view: &DebriefView) {
                 _ if q.answered() => "…".into(),
                 _ => "–".into(),
             };
-            ListItem::new(format!(
-                "{:>2} {:<22} {:>5}",
-                i + 1,
-                round_name(&q.round),
-                grade
-            ))
+            // The id names the question better than its round when a round has several.
+            let name: String = q.id.chars().take(22).collect();
+            ListItem::new(format!("{:>2} {name:<22} {grade:>5}", i + 1))
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(view.selected));
