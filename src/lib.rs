@@ -5,6 +5,7 @@
 //! terminal UI and the plain line mode).
 
 pub mod cli;
+pub mod config;
 pub mod content;
 pub mod interview;
 pub mod interviewer;

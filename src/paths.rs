@@ -33,3 +33,8 @@ pub fn config_dir() -> Option<PathBuf> {
 pub fn user_rubrics() -> Option<PathBuf> {
     config_dir().map(|d| d.join("rubrics"))
 }
+
+/// The settings file: model endpoint, models per role, timeouts (see `config`).
+pub fn config_file() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("config.toml"))
+}
