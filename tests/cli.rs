@@ -670,3 +670,15 @@ fn invalid_bytes_in_an_answer_do_not_lose_it() {
         "caf\u{fffd} au lait index"
     );
 }
+
+#[test]
+fn an_unknown_practice_target_suggests_close_names() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let out = run(data.path(), &["practice", "window-function", "--plain"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean window-functions"),
+        "{}",
+        stderr(&out)
+    );
+}

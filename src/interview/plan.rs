@@ -35,8 +35,8 @@ pub struct PlannedQuestion {
 pub enum PlanError {
     #[error("there is no plan called {0:?}; the plans are: {1}")]
     UnknownPlan(String, String),
-    #[error("no round, topic or question is called {0:?}; `hotseat questions` lists them")]
-    UnknownTarget(String),
+    #[error("no round, topic or question is called {0:?}{1}; `hotseat questions` lists them")]
+    UnknownTarget(String, Suggestions),
     #[error("the bank has no question for round {0:?}")]
     EmptyRound(String),
 }
@@ -85,7 +85,10 @@ pub fn practice(bank: &Bank, target: &str, level: Level, seed: u64) -> Result<Pl
         None => bank.questions_for(target),
     };
     if candidates.is_empty() {
-        return Err(PlanError::UnknownTarget(target.to_string()));
+        return Err(PlanError::UnknownTarget(
+            target.to_string(),
+            suggest(bank, target),
+        ));
     }
     let mut rng = fastrand::Rng::with_seed(seed);
     let q = pick_by_level(&candidates, level, 1, &mut rng)[0];
@@ -110,6 +113,64 @@ pub fn practice(bank: &Bank, target: &str, level: Level, seed: u64) -> Result<Pl
             questions: vec![PlannedQuestion::from(q)],
         }],
     })
+}
+
+/// Close names for a target that matched nothing, shown as "(did you mean …?)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestions(Vec<String>);
+
+impl std::fmt::Display for Suggestions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_slice() {
+            [] => Ok(()),
+            names => write!(f, " (did you mean {}?)", names.join(", ")),
+        }
+    }
+}
+
+fn suggest(bank: &Bank, target: &str) -> Suggestions {
+    let wanted = target.to_lowercase();
+    let mut names: Vec<&str> = bank.rubrics.keys().map(String::as_str).collect();
+    names.extend(
+        bank.questions
+            .iter()
+            .flat_map(|q| q.topics.iter().map(String::as_str)),
+    );
+    names.extend(bank.questions.iter().map(|q| q.id.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    let mut scored: Vec<(f64, &str)> = names
+        .into_iter()
+        .map(|name| {
+            let close = strsim::normalized_levenshtein(&wanted, name);
+            let contains = name.contains(&wanted) || wanted.contains(name);
+            // "windows" for window-functions: a part of the name shares a long start with it.
+            let shared = name.split('-').any(|part| {
+                part.chars()
+                    .zip(wanted.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+                    >= 5
+            });
+            (
+                if contains || shared {
+                    close.max(0.75)
+                } else {
+                    close
+                },
+                name,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.6)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Suggestions(
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, n)| n.to_string())
+            .collect(),
+    )
 }
 
 fn draw(
