@@ -11,6 +11,7 @@ pub mod interview;
 pub mod interviewer;
 pub mod paths;
 pub mod plain;
+pub mod prompts;
 pub mod report;
 pub mod scoring;
 pub mod session;

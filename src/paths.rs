@@ -38,3 +38,8 @@ pub fn user_rubrics() -> Option<PathBuf> {
 pub fn config_file() -> Option<PathBuf> {
     config_dir().map(|d| d.join("config.toml"))
 }
+
+/// The folder whose templates replace the bundled prompts of the same name.
+pub fn user_prompts() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("prompts"))
+}
