@@ -2,6 +2,7 @@
 //! offline scorer lives here; a model-backed scorer implements the same trait.
 
 pub mod eval;
+pub mod model;
 pub mod offline;
 mod score;
 

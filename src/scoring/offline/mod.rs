@@ -31,6 +31,23 @@ const NO_POINTS_CAP: f64 = 2.5;
 /// How many follow-up probes an offline score suggests.
 const SUGGESTED_PROBES: usize = 3;
 
+/// The answer with every sentence that addresses the grader taken out, and those sentences: what
+/// a model grades, so that text meant for the grader never reaches it.
+pub fn set_aside_injection(answer: &str, lexicon: &Lexicon) -> (String, Vec<String>) {
+    let removed = Analysis::new(answer, lexicon).injected;
+    let mut text = answer.to_string();
+    for sentence in &removed {
+        text = text.replacen(sentence.as_str(), "", 1);
+    }
+    let text = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (text, removed)
+}
+
 #[derive(Debug, Clone)]
 pub struct OfflineScorer {
     lexicon: Lexicon,
