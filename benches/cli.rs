@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
@@ -14,10 +13,9 @@ use ratatui::backend::TestBackend;
 
 use hotseat::content::{Bank, Level};
 use hotseat::interview::{Event, Interview, SessionMeta, plan};
-use hotseat::interviewer::ProbeInterviewer;
 use hotseat::scoring::offline::OfflineScorer;
 use hotseat::scoring::{ScoreRequest, Scorer};
-use hotseat::session::Services;
+use hotseat::session::{Services, grade_now};
 use hotseat::store::{DirStore, Store};
 use hotseat::ui::{App, draw};
 
@@ -77,8 +75,8 @@ fn hotseat(home: &Path) -> Command {
 }
 
 /// A finished onsite session with every answer graded, like a real one on disk.
-fn session(bank: &Bank, scorer: &OfflineScorer, n: usize) -> hotseat::transcript::Transcript {
-    let plan = plan::named(bank, "onsite", Level::Senior, n as u64).expect("plan");
+fn session(services: &Services, n: usize) -> hotseat::transcript::Transcript {
+    let plan = plan::named(&services.bank, "onsite", Level::Senior, n as u64).expect("plan");
     let meta = SessionMeta {
         id: format!("bench-{n:05}"),
         started_at: Utc
@@ -99,31 +97,7 @@ fn session(bank: &Bank, scorer: &OfflineScorer, n: usize) -> hotseat::transcript
             text: ANSWER_300.into(),
         }));
     }
-    for effect in effects {
-        if let hotseat::interview::Effect::Score {
-            ticket,
-            question,
-            answer,
-        } = effect
-        {
-            let q = bank
-                .question(&interview.transcript().questions[question].id)
-                .expect("question");
-            let rubric = bank.rubric(&q.round).expect("rubric");
-            let score = scorer
-                .score(&ScoreRequest {
-                    question: q,
-                    rubric,
-                    answer: &answer,
-                    level: Level::Senior,
-                })
-                .expect("graded");
-            interview.handle(Event::Scored {
-                ticket,
-                score: Box::new(score),
-            });
-        }
-    }
+    grade_now(&mut interview, effects, services);
     interview.transcript().clone()
 }
 
@@ -142,14 +116,7 @@ fn main() {
     let samples = (0..30)
         .map(|_| {
             let start = Instant::now();
-            let bank = Bank::bundled().expect("bank");
-            let scorer = OfflineScorer::new(bank.lexicon.clone());
-            let services = Arc::new(Services {
-                interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
-                scorer: Box::new(scorer),
-                store: Box::new(DirStore::new(home.path())),
-                bank,
-            });
+            let services = Services::offline(Bank::bundled().expect("bank"), home.path());
             let (tx, _rx) = channel();
             let app = App::new(services, tx);
             let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
@@ -206,8 +173,9 @@ fn main() {
 
     let start = Instant::now();
     let store = DirStore::new(home.path());
+    let offline = Services::offline(bank.clone(), home.path());
     for n in 0..1000 {
-        store.save(&session(&bank, &scorer, n)).expect("saved");
+        store.save(&session(&offline, n)).expect("saved");
     }
     let size: u64 = walk_size(&home.path().join("sessions"));
     println!(

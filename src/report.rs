@@ -11,7 +11,8 @@ pub fn round_name(round: &str) -> String {
     round.replace('-', " ")
 }
 
-pub fn minutes(ms: u64) -> String {
+/// Milliseconds as `m:ss`.
+pub fn clock(ms: u64) -> String {
     let s = ms / 1000;
     format!("{}:{:02}", s / 60, s % 60)
 }
@@ -83,7 +84,7 @@ pub fn transcript(t: &Transcript) -> String {
         t.plan.level,
         status,
         t.started_at.format("%Y-%m-%d %H:%M UTC"),
-        minutes(t.active_ms)
+        clock(t.active_ms)
     );
     if let Some(overall) = t.overall() {
         let rounds: Vec<String> = t
@@ -109,7 +110,7 @@ pub fn transcript(t: &Transcript) -> String {
                 (Some(a), _) => {
                     let took = turn
                         .answered_ms
-                        .map(|e| minutes(e.saturating_sub(turn.asked_ms)))
+                        .map(|e| clock(e.saturating_sub(turn.asked_ms)))
                         .unwrap_or_default();
                     let _ = writeln!(out, "A ({took}): {}", a.trim());
                 }

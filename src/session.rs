@@ -2,6 +2,7 @@
 //! grading and choosing follow-ups on worker threads). Both front ends drive a `Session`; what is
 //! left for them to show comes back as `Outcome`s.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
@@ -11,9 +12,10 @@ use crate::content::{Bank, Level};
 use chrono::Utc;
 
 use crate::interview::{Effect, Event, Interview, Millis, Plan, Rejection, SessionMeta, Warning};
-use crate::interviewer::{FollowUpRequest, Interviewer};
+use crate::interviewer::{FollowUpRequest, Interviewer, ProbeInterviewer};
+use crate::scoring::offline::OfflineScorer;
 use crate::scoring::{Score, ScoreRequest, Scorer};
-use crate::store::Store;
+use crate::store::{DirStore, Store};
 
 /// The parts a session works with, shared with its worker threads.
 pub struct Services {
@@ -21,6 +23,43 @@ pub struct Services {
     pub scorer: Box<dyn Scorer>,
     pub interviewer: Box<dyn Interviewer>,
     pub store: Box<dyn Store>,
+}
+
+impl Services {
+    /// Everything on the offline scorer, with sessions kept under `data_dir`.
+    pub fn offline(bank: Bank, data_dir: &Path) -> Arc<Services> {
+        let scorer = OfflineScorer::new(bank.lexicon.clone());
+        Arc::new(Services {
+            interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
+            scorer: Box::new(scorer),
+            store: Box::new(DirStore::new(data_dir)),
+            bank,
+        })
+    }
+}
+
+/// Carries out the grading among `effects` at once, on this thread, and feeds each grade back:
+/// for work outside a live session (benchmarks, tests, regrading stored answers).
+pub fn grade_now(interview: &mut Interview, effects: Vec<Effect>, services: &Services) {
+    let level = interview.plan().level;
+    for effect in effects {
+        if let Effect::Score {
+            ticket,
+            question,
+            answer,
+        } = effect
+        {
+            let id = interview.transcript().questions[question].id.clone();
+            let event = match grade(services, &id, &answer, level) {
+                Ok(score) => Event::Scored {
+                    ticket,
+                    score: Box::new(score),
+                },
+                Err(reason) => Event::ScoreFailed { ticket, reason },
+            };
+            interview.handle(event);
+        }
+    }
 }
 
 /// A worker's answer, stamped with the time when the session takes it in.

@@ -140,8 +140,7 @@ impl Transcript {
             .filter_map(|q| q.score())
             .map(|s| s.overall)
             .collect();
-        (!grades.is_empty())
-            .then(|| (grades.iter().sum::<f64>() / grades.len() as f64 * 10.0).round() / 10.0)
+        mean_grade(&grades)
     }
 
     /// Mean latest grade per round, in the order the rounds were asked.
@@ -156,12 +155,13 @@ impl Transcript {
         }
         rounds
             .into_iter()
-            .map(|(r, v)| {
-                (
-                    r,
-                    (v.iter().sum::<f64>() / v.len() as f64 * 10.0).round() / 10.0,
-                )
-            })
+            .filter_map(|(r, v)| Some((r, mean_grade(&v)?)))
             .collect()
     }
+}
+
+/// The mean of some grades to one decimal, as sessions and rounds are reported; `None` for none.
+pub fn mean_grade(grades: &[f64]) -> Option<f64> {
+    (!grades.is_empty())
+        .then(|| (grades.iter().sum::<f64>() / grades.len() as f64 * 10.0).round() / 10.0)
 }

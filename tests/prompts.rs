@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{TimeZone, Utc};
 
 use hotseat::content::{Bank, Level};
-use hotseat::interview::{Effect, Event, Interview, SessionMeta, plan};
+use hotseat::interview::{Event, Interview, SessionMeta, plan};
 use hotseat::prompts::{AnswerContext, DebriefContext, Prompts, fence};
-use hotseat::scoring::offline::OfflineScorer;
-use hotseat::scoring::{ScoreRequest, Scorer};
+use hotseat::session::{Services, grade_now};
 
 const ANSWER: &str = "Because the broker delivers at least once, the consumer will see some messages twice, \
 so I record each message id in a processed table in the same transaction as the write.\n\
@@ -52,9 +51,9 @@ fn interviewer_prompts() {
 
 #[test]
 fn debrief_prompts() {
-    let bank = Bank::bundled().expect("bundled content");
-    let scorer = OfflineScorer::new(bank.lexicon.clone());
-    let plan = plan::named(&bank, "screen", Level::Senior, 4).expect("plan");
+    let data = tempfile::tempdir().expect("temp dir");
+    let services = Services::offline(Bank::bundled().expect("bundled content"), data.path());
+    let plan = plan::named(&services.bank, "screen", Level::Senior, 4).expect("plan");
     let meta = SessionMeta {
         id: "20261129-090000-screen-0000".into(),
         started_at: Utc
@@ -71,31 +70,7 @@ fn debrief_prompts() {
         text: "I would use a heap, because it keeps the smallest item on top.".into(),
     }));
     effects.extend(interview.handle(Event::Skip { at: 90_000 }));
-    for effect in effects {
-        if let Effect::Score {
-            ticket,
-            question,
-            answer,
-        } = effect
-        {
-            let q = bank
-                .question(&interview.transcript().questions[question].id)
-                .expect("question");
-            let rubric = bank.rubric(&q.round).expect("rubric");
-            let score = scorer
-                .score(&ScoreRequest {
-                    question: q,
-                    rubric,
-                    answer: &answer,
-                    level: Level::Senior,
-                })
-                .expect("graded");
-            interview.handle(Event::Scored {
-                ticket,
-                score: Box::new(score),
-            });
-        }
-    }
+    grade_now(&mut interview, effects, &services);
     let prompts = Prompts::bundled().expect("prompts");
     let context = DebriefContext::new(interview.transcript());
     insta::assert_snapshot!(

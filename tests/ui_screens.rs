@@ -1,7 +1,6 @@
 //! Snapshots of each screen, drawn into a `TestBackend` from state alone.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
@@ -12,10 +11,7 @@ use ratatui::backend::TestBackend;
 
 use hotseat::content::{Bank, Level};
 use hotseat::interview::{Interview, SessionMeta, plan};
-use hotseat::interviewer::ProbeInterviewer;
-use hotseat::scoring::offline::OfflineScorer;
 use hotseat::session::{Services, Session};
-use hotseat::store::DirStore;
 use hotseat::ui::{App, Msg, draw};
 
 struct Fixture {
@@ -26,14 +22,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let data = tempfile::tempdir().expect("temp dir");
-    let bank = Bank::bundled().expect("bundled content");
-    let scorer = OfflineScorer::new(bank.lexicon.clone());
-    let services = Arc::new(Services {
-        interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
-        scorer: Box::new(scorer),
-        store: Box::new(DirStore::new(data.path())),
-        bank,
-    });
+    let services = Services::offline(Bank::bundled().expect("bundled content"), data.path());
     let (tx, rx) = channel();
     Fixture {
         app: App::new(services, tx),

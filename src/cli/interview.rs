@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::args::{LoopArgs, PracticeArgs, SessionOptions};
-use super::{UsageError, load_bank, services};
+use super::{UsageError, load_bank};
 use crate::content::Bank;
 use crate::interview::{Plan, plan};
-use crate::session::Session;
+use crate::session::{Services, Session};
 use crate::{paths, plain, ui};
 
 pub fn home() -> Result<()> {
@@ -21,7 +21,7 @@ pub fn home() -> Result<()> {
         .into());
     }
     let bank = load_bank()?;
-    let services = services(bank, &data_dir(None)?);
+    let services = Services::offline(bank, &data_dir(None)?);
     ui::run(ui::Start::Home, services)
 }
 
@@ -58,7 +58,7 @@ fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf> {
 }
 
 fn start(bank: Bank, plan: Plan, options: &SessionOptions) -> Result<()> {
-    let services = services(bank, &data_dir(options.data_dir.clone())?);
+    let services = Services::offline(bank, &data_dir(options.data_dir.clone())?);
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     if options.plain || !interactive {
         let (session, replies) = Session::create(&services, plan, options.follow_ups);

@@ -11,18 +11,13 @@ mod review;
 
 pub use args::Cli;
 
-use std::sync::Arc;
-
 use anyhow::Result;
 use thiserror::Error;
 
 use crate::content::{Bank, ContentErrors};
 use crate::interview::PlanError;
-use crate::interviewer::ProbeInterviewer;
 use crate::paths;
-use crate::scoring::offline::OfflineScorer;
-use crate::session::Services;
-use crate::store::{DirStore, StoreError};
+use crate::store::StoreError;
 use args::Command;
 
 /// A mistake in how hotseat was called.
@@ -78,15 +73,4 @@ pub fn emit(text: &str) -> Result<()> {
 /// The bank: bundled content under the user's own.
 pub fn load_bank() -> Result<Bank> {
     Ok(Bank::load(paths::user_rubrics().as_deref())?)
-}
-
-/// What a session needs, on the offline scorer.
-pub fn services(bank: Bank, data_dir: &std::path::Path) -> Arc<Services> {
-    let scorer = OfflineScorer::new(bank.lexicon.clone());
-    Arc::new(Services {
-        interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
-        scorer: Box::new(scorer),
-        store: Box::new(DirStore::new(data_dir)),
-        bank,
-    })
 }

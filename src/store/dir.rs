@@ -190,8 +190,7 @@ fn summarise(path: &Path) -> Result<Option<SessionSummary>, StoreError> {
             .filter(|q| q.turns.iter().any(|t| t.answer.is_some()))
             .count(),
         questions: light.questions.len(),
-        overall: (!grades.is_empty())
-            .then(|| (grades.iter().sum::<f64>() / grades.len() as f64 * 10.0).round() / 10.0),
+        overall: transcript::mean_grade(&grades),
         id: light.id,
         started_at: light.started_at,
         status: light.status,

@@ -118,10 +118,6 @@ impl CueSet {
         }
         count
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.cues.is_empty()
-    }
 }
 
 /// A talking-point phrasing (or a wrong belief's), compiled.

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::app::{App, InterviewView};
 use crate::interview::{Interview, Millis, Phase};
-use crate::report::{minutes, round_name};
+use crate::report::{clock, round_name};
 use crate::transcript::TurnKind;
 
 pub fn draw(frame: &mut Frame, app: &App, view: &InterviewView) {
@@ -141,15 +141,15 @@ fn timer_line(interview: &Interview, now: Millis, question: usize) -> Line<'stat
     Line::from(vec![
         Span::raw(" Answer "),
         Span::styled(
-            format!("{} / {}", minutes(answer), minutes(budget)),
+            format!("{} / {}", clock(answer), clock(budget)),
             style(answer, budget),
         ),
         Span::raw("   Round "),
         Span::styled(
-            format!("{} / {}", minutes(stage), minutes(stage_budget)),
+            format!("{} / {}", clock(stage), clock(stage_budget)),
             style(stage, stage_budget),
         ),
-        Span::raw(format!("   Session {}", minutes(interview.active(now)))),
+        Span::raw(format!("   Session {}", clock(interview.active(now)))),
         Span::raw(if interview.is_paused() {
             "   (paused)"
         } else {
