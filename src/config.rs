@@ -93,6 +93,8 @@ pub struct Settings {
     pub offline: bool,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    /// How many answers may be graded at once.
+    pub concurrency: usize,
     base_url: Option<String>,
     api_key: Option<Secret>,
     roles: BTreeMap<Role, RoleSettings>,
@@ -136,6 +138,7 @@ struct FileSettings {
     offline: Option<bool>,
     connect_timeout_secs: Option<u64>,
     read_timeout_secs: Option<u64>,
+    concurrency: Option<usize>,
     scoring: Option<FileRole>,
     interviewer: Option<FileRole>,
     transcription: Option<FileRole>,
@@ -156,6 +159,7 @@ impl Default for Settings {
             offline: false,
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(120),
+            concurrency: 2,
             base_url: None,
             api_key: None,
             roles: Role::ALL
@@ -232,6 +236,17 @@ impl Settings {
                 *slot = Duration::from_secs(secs);
             }
         }
+        if let Some(v) = var("HOTSEAT_CONCURRENCY") {
+            s.concurrency =
+                v.parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::Variable {
+                        name: "HOTSEAT_CONCURRENCY".into(),
+                        value: v.clone(),
+                        expected: "a whole number above 0",
+                    })?;
+        }
         if let Some(url) = present(flags.base_url.clone()) {
             s.base_url = Some(url);
         }
@@ -275,6 +290,9 @@ impl Settings {
         }
         if let Some(secs) = file.read_timeout_secs {
             self.read_timeout = Duration::from_secs(secs);
+        }
+        if let Some(n) = file.concurrency {
+            self.concurrency = n.max(1);
         }
         for (role, section) in [
             (Role::Scoring, file.scoring),

@@ -6,9 +6,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod content;
 pub mod interview;
 pub mod interviewer;
+pub mod llm;
 pub mod paths;
 pub mod plain;
 pub mod prompts;

@@ -136,7 +136,12 @@ fn show(session: &Session, outcomes: &[Outcome], out: &mut impl Write) -> Result
                 "Warning: {e}. Your answers are kept in memory and saving will be retried."
             )?,
             Outcome::Rejected(Rejection::Paused) => writeln!(out, "(Paused.)")?,
-            Outcome::Rejected(_) | Outcome::Finished | Outcome::DebriefReady => {}
+            Outcome::Notice(notice) => writeln!(out, "(Note: {notice})")?,
+            // Line mode prints the follow-up whole, when it is asked.
+            Outcome::FollowUpText(_)
+            | Outcome::Rejected(_)
+            | Outcome::Finished
+            | Outcome::DebriefReady => {}
         }
     }
     out.flush()?;

@@ -30,6 +30,19 @@ pub fn score(score: &Score) -> String {
         "Overall {:.1}/4 ({}) · {by}",
         score.overall, score.verdict
     );
+    if let Some(samples) = &score.samples {
+        let each: Vec<String> = samples.overalls.iter().map(|o| format!("{o:.1}")).collect();
+        let _ = writeln!(
+            out,
+            "  median of {} gradings ({}), spread {:.1}",
+            samples.overalls.len(),
+            each.join(", "),
+            samples.spread
+        );
+    }
+    if let Some(notice) = &score.notice {
+        let _ = writeln!(out, "  Note: {notice}");
+    }
     for d in &score.dimensions {
         let _ = writeln!(out, "  {} {}/4  {}", d.name, d.level, d.reason);
         if let Some(improve) = &d.improve {

@@ -2,6 +2,7 @@
 //! grading and choosing follow-ups on worker threads). Both front ends drive a `Session`; what is
 //! left for them to show comes back as `Outcome`s.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -10,6 +11,7 @@ use std::time::Instant;
 
 use crate::content::{Bank, Level};
 use chrono::Utc;
+use tokio_util::sync::CancellationToken;
 
 use crate::interview::{Effect, Event, Interview, Millis, Plan, Rejection, SessionMeta, Warning};
 use crate::interviewer::{FollowUpRequest, Interviewer, ProbeInterviewer};
@@ -65,9 +67,12 @@ pub fn grade_now(interview: &mut Interview, effects: Vec<Effect>, services: &Ser
 /// A worker's answer, stamped with the time when the session takes it in.
 #[derive(Debug)]
 pub enum Reply {
+    /// The follow-up as written so far.
+    FollowUpText { ticket: u64, text: String },
     FollowUp {
         ticket: u64,
         probe: Option<String>,
+        notice: Option<String>,
     },
     Scored {
         ticket: u64,
@@ -83,6 +88,10 @@ pub enum Outcome {
         turn: usize,
     },
     Warn(Warning),
+    /// Something went wrong and was worked around; one sentence for the candidate.
+    Notice(String),
+    /// The interviewer's follow-up is being written (the text so far; empty while thinking).
+    FollowUpText(String),
     Finished,
     DebriefReady,
     Rejected(Rejection),
@@ -95,6 +104,8 @@ pub struct Session {
     services: Arc<Services>,
     replies: Sender<Reply>,
     started: Instant,
+    /// Follow-ups being chosen, by ticket, so that they can be called off.
+    follow_ups: BTreeMap<u64, CancellationToken>,
 }
 
 impl Session {
@@ -137,6 +148,7 @@ impl Session {
             services,
             replies,
             started: Instant::now(),
+            follow_ups: BTreeMap::new(),
         };
         (session, rx)
     }
@@ -190,11 +202,28 @@ impl Session {
 
     pub fn receive(&mut self, reply: Reply) -> Vec<Outcome> {
         let event = match reply {
-            Reply::FollowUp { ticket, probe } => Event::FollowUpReady {
-                at: self.now(),
+            Reply::FollowUpText { ticket, text } => {
+                self.interview.handle(Event::FollowUpText { ticket, text });
+                return match self.interview.follow_up_text() {
+                    Some(text) if self.follow_ups.contains_key(&ticket) => {
+                        vec![Outcome::FollowUpText(text.to_string())]
+                    }
+                    _ => Vec::new(),
+                };
+            }
+            Reply::FollowUp {
                 ticket,
                 probe,
-            },
+                notice,
+            } => {
+                self.follow_ups.remove(&ticket);
+                Event::FollowUpReady {
+                    at: self.now(),
+                    ticket,
+                    probe,
+                    notice,
+                }
+            }
             Reply::Scored {
                 ticket,
                 result: Ok(score),
@@ -229,7 +258,13 @@ impl Session {
                     answer,
                     asked,
                 } => self.spawn_follow_up(ticket, question, answer, asked),
+                Effect::CancelFollowUp { ticket } => {
+                    if let Some(cancel) = self.follow_ups.remove(&ticket) {
+                        cancel.cancel();
+                    }
+                }
                 Effect::Warn(w) => outcomes.push(Outcome::Warn(w)),
+                Effect::Notice(n) => outcomes.push(Outcome::Notice(n)),
                 Effect::Finished => outcomes.push(Outcome::Finished),
                 Effect::DebriefReady => outcomes.push(Outcome::DebriefReady),
                 Effect::Rejected(r) => outcomes.push(Outcome::Rejected(r)),
@@ -272,19 +307,44 @@ impl Session {
         });
     }
 
-    fn spawn_follow_up(&self, ticket: u64, question: usize, answer: String, asked: Vec<String>) {
+    fn spawn_follow_up(
+        &mut self,
+        ticket: u64,
+        question: usize,
+        answer: String,
+        asked: Vec<String>,
+    ) {
+        let cancel = CancellationToken::new();
+        self.follow_ups.insert(ticket, cancel.clone());
+        let progress_to = self.replies.clone();
         self.spawn(question, move |services, id, level| {
-            let probe = services.bank.question(id).and_then(|q| {
+            let mut progress = |text: &str| {
+                let _ = progress_to.send(Reply::FollowUpText {
+                    ticket,
+                    text: text.to_string(),
+                });
+            };
+            let chosen = services.bank.question(id).and_then(|q| {
                 let rubric = services.bank.rubric(&q.round)?;
-                services.interviewer.follow_up(&FollowUpRequest {
+                let request = FollowUpRequest {
                     question: q,
                     rubric,
                     answer: &answer,
                     asked: &asked,
                     level,
-                })
+                };
+                Some(
+                    services
+                        .interviewer
+                        .follow_up(&request, &mut progress, &cancel),
+                )
             });
-            Reply::FollowUp { ticket, probe }
+            let chosen = chosen.unwrap_or_default();
+            Reply::FollowUp {
+                ticket,
+                probe: chosen.probe,
+                notice: chosen.notice,
+            }
         });
     }
 }

@@ -11,8 +11,8 @@ use std::fmt::Write;
 use super::{UsageError, emit, load_bank};
 use crate::content::{Difficulty, Question, Source};
 use crate::report;
-use crate::scoring::offline::OfflineScorer;
-use crate::scoring::{Score, ScoreRequest, Scorer};
+use crate::scoring::{Score, ScoreRequest};
+use crate::{connect, paths};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -54,7 +54,14 @@ pub fn run(args: AnswerArgs) -> Result<()> {
             bank.rounds().join(", ")
         ))
     })?;
-    let scorer = OfflineScorer::new(bank.lexicon.clone());
+    let choice = args.model.choice();
+    let settings = connect::settings(&choice.flags)?;
+    let scorer = connect::scorer(
+        &bank,
+        &settings,
+        choice.samples,
+        &paths::data_dir(args.data_dir.clone()),
+    )?;
     let score = scorer.score(&ScoreRequest {
         question,
         rubric,

@@ -16,6 +16,25 @@ use crate::content::Level;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub model: ModelOptions,
+}
+
+/// Which model grades and interviews; without an endpoint anywhere, the offline scorer does.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ModelOptions {
+    /// An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (over the config file and environment).
+    #[arg(long = "base-url", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The model that grades and interviews.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Grade with the offline scorer even when a model endpoint is configured.
+    #[arg(long)]
+    pub offline: bool,
+    /// Grade each answer N times and report the median and the spread.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=15))]
+    pub samples: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,9 +72,8 @@ pub struct SessionOptions {
     /// Plain line mode, for scripts and screen readers (automatic when stdin is not a terminal).
     #[arg(long)]
     pub plain: bool,
-    /// Grade with the offline scorer even when a model endpoint is configured.
-    #[arg(long)]
-    pub offline: bool,
+    #[command(flatten)]
+    pub model: ModelOptions,
     /// Where sessions are kept (default: HOTSEAT_HOME, else the platform's data directory).
     #[arg(long = "data-dir", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -95,9 +113,10 @@ pub struct AnswerArgs {
     pub round: Option<String>,
     #[arg(long, default_value = "senior", value_parser = parse_level)]
     pub level: Level,
-    /// Use the offline scorer.
-    #[arg(long)]
-    pub offline: bool,
+    #[command(flatten)]
+    pub model: ModelOptions,
+    #[arg(long = "data-dir", value_name = "DIR", hide = true)]
+    pub data_dir: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -127,13 +146,25 @@ pub struct EvalArgs {
     /// JSON lines: {"round", "question", "answer", "grade", "kind"}. Several files are read as one set.
     #[arg(required = true, value_name = "FILE.jsonl")]
     pub files: Vec<PathBuf>,
-    /// Use the offline scorer.
-    #[arg(long)]
-    pub offline: bool,
+    #[command(flatten)]
+    pub model: ModelOptions,
     #[arg(long)]
     pub json: bool,
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
     s.parse()
+}
+
+impl ModelOptions {
+    pub fn choice(&self) -> crate::connect::Choice {
+        crate::connect::Choice {
+            flags: crate::config::Flags {
+                base_url: self.base_url.clone(),
+                model: self.model.clone(),
+                offline: self.offline,
+            },
+            samples: self.samples,
+        }
+    }
 }

@@ -9,14 +9,18 @@ use super::args::EvalArgs;
 use std::fmt::Write;
 
 use super::{UsageError, emit, load_bank};
+use crate::connect;
 use crate::content::{Bank, Level};
+use crate::paths;
 use crate::scoring::eval::{Graded, Metrics, Report, Sample, report};
-use crate::scoring::offline::OfflineScorer;
 use crate::scoring::{ScoreRequest, Scorer};
 
 pub fn run(args: EvalArgs) -> Result<()> {
     let bank = load_bank()?;
-    let scorer = OfflineScorer::new(bank.lexicon.clone());
+    let choice = args.model.choice();
+    let settings = connect::settings(&choice.flags)?;
+    let scorer = connect::scorer(&bank, &settings, choice.samples, &paths::data_dir(None))?;
+    let scorer = scorer.as_ref();
     let mut graded = Vec::new();
     for file in &args.files {
         let text = fs::read_to_string(file)
@@ -26,7 +30,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 continue;
             }
             let at = format!("{}:{}", file.display(), n + 1);
-            graded.push(grade_line(&bank, &scorer, line, &at)?);
+            graded.push(grade_line(&bank, scorer, line, &at)?);
         }
     }
     let r = report(scorer.identity(), &graded);
@@ -40,7 +44,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
 }
 
 /// Grades one calibration line; a malformed line is a usage error naming the file and line.
-fn grade_line(bank: &Bank, scorer: &OfflineScorer, line: &str, at: &str) -> Result<Graded> {
+fn grade_line(bank: &Bank, scorer: &dyn Scorer, line: &str, at: &str) -> Result<Graded> {
     let sample: Sample =
         serde_json::from_str(line).map_err(|e| UsageError(format!("{at}: {e}")))?;
     if !(1.0..=4.0).contains(&sample.grade) {

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::args::{LoopArgs, PracticeArgs, SessionOptions};
+use super::args::{LoopArgs, ModelOptions, PracticeArgs, SessionOptions};
 use super::{UsageError, load_bank};
 use crate::content::Bank;
 use crate::interview::{Plan, plan};
-use crate::session::{Services, Session};
-use crate::{paths, plain, ui};
+use crate::session::Session;
+use crate::{connect, paths, plain, ui};
 
-pub fn home() -> Result<()> {
+pub fn home(model: ModelOptions) -> Result<()> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(UsageError(
             "the interactive UI needs a terminal; for scripts use `hotseat loop --plan screen --plain` or `hotseat practice TOPIC --plain`".into(),
@@ -21,7 +21,7 @@ pub fn home() -> Result<()> {
         .into());
     }
     let bank = load_bank()?;
-    let services = Services::offline(bank, &data_dir(None)?);
+    let services = connect::services(bank, &data_dir(None)?, &model.choice())?;
     ui::run(ui::Start::Home, services)
 }
 
@@ -58,7 +58,11 @@ fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf> {
 }
 
 fn start(bank: Bank, plan: Plan, options: &SessionOptions) -> Result<()> {
-    let services = Services::offline(bank, &data_dir(options.data_dir.clone())?);
+    let services = connect::services(
+        bank,
+        &data_dir(options.data_dir.clone())?,
+        &options.model.choice(),
+    )?;
     let interactive = io::stdin().is_terminal() && io::stdout().is_terminal();
     if options.plain || !interactive {
         let (session, replies) = Session::create(&services, plan, options.follow_ups);

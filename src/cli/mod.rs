@@ -14,6 +14,7 @@ pub use args::Cli;
 use anyhow::Result;
 use thiserror::Error;
 
+use crate::connect::ConnectError;
 use crate::content::{Bank, ContentErrors};
 use crate::interview::PlanError;
 use crate::paths;
@@ -27,7 +28,7 @@ pub struct UsageError(pub String);
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => interview::home(),
+        None => interview::home(cli.model),
         Some(Command::Loop(a)) => interview::run_loop(a),
         Some(Command::Practice(a)) => interview::practice(a),
         Some(Command::Answer(a)) => answer::run(a),
@@ -49,6 +50,12 @@ pub fn exit_code(error: &anyhow::Error) -> i32 {
             || e.is::<ContentErrors>()
             || e.is::<PlanError>()
             || e.is::<clap::Error>()
+            || e.is::<crate::config::ConfigError>()
+            || e.is::<crate::prompts::PromptError>()
+            || matches!(
+                e.downcast_ref::<ConnectError>(),
+                Some(ConnectError::Config(_) | ConnectError::Prompt(_))
+            )
             || matches!(
                 e.downcast_ref::<StoreError>(),
                 Some(StoreError::NotFound(_))

@@ -33,11 +33,18 @@ pub enum Event {
         at: Millis,
         draft: Option<String>,
     },
-    /// The interviewer's next probe for a question, or none.
+    /// The interviewer's follow-up so far, while it is being written.
+    FollowUpText {
+        ticket: u64,
+        text: String,
+    },
+    /// The interviewer's next probe for a question, or none, and a sentence for the candidate if
+    /// something went wrong choosing it.
     FollowUpReady {
         at: Millis,
         ticket: u64,
         probe: Option<String>,
+        notice: Option<String>,
     },
     Scored {
         ticket: u64,
@@ -71,7 +78,13 @@ pub enum Effect {
         answer: String,
         asked: Vec<String>,
     },
+    /// The follow-up being chosen is no longer wanted (the candidate moved on).
+    CancelFollowUp {
+        ticket: u64,
+    },
     Warn(Warning),
+    /// One sentence for the candidate about something that went wrong and what was done instead.
+    Notice(String),
     /// The interview is over (completed or ended early).
     Finished,
     /// Every answered question has its grade: the debrief can be shown.

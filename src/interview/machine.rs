@@ -38,6 +38,8 @@ pub struct Interview {
     paused_total: Millis,
     warned: BTreeSet<Warning>,
     debrief_sent: bool,
+    /// The follow-up as the interviewer writes it.
+    follow_up_text: String,
 }
 
 impl Interview {
@@ -90,6 +92,7 @@ impl Interview {
             paused_total: 0,
             warned: BTreeSet::new(),
             debrief_sent: false,
+            follow_up_text: String::new(),
         }
     }
 
@@ -143,6 +146,11 @@ impl Interview {
             .sum()
     }
 
+    /// What the interviewer has written of the follow-up so far (empty while it is thinking).
+    pub fn follow_up_text(&self) -> Option<&str> {
+        matches!(self.phase, Phase::AwaitingFollowUp { .. }).then_some(self.follow_up_text.as_str())
+    }
+
     /// The question being asked or followed up, if any.
     pub fn current_question(&self) -> Option<usize> {
         match self.phase {
@@ -162,7 +170,18 @@ impl Interview {
             Event::Resume { at } => self.resume(at),
             Event::Tick { at } => self.tick(at),
             Event::End { at, draft } => self.end(at, draft),
-            Event::FollowUpReady { at, ticket, probe } => self.follow_up_ready(at, ticket, probe),
+            Event::FollowUpText { ticket, text } => {
+                if matches!(self.phase, Phase::AwaitingFollowUp { ticket: t, .. } if t == ticket) {
+                    self.follow_up_text = text;
+                }
+                Vec::new()
+            }
+            Event::FollowUpReady {
+                at,
+                ticket,
+                probe,
+                notice,
+            } => self.follow_up_ready(at, ticket, probe, notice),
             Event::Scored { ticket, score } => self.scored(ticket, Ok(*score)),
             Event::ScoreFailed { ticket, reason } => self.scored(ticket, Err(reason)),
         }
@@ -225,6 +244,7 @@ impl Interview {
                     .collect(),
             });
             self.phase = Phase::AwaitingFollowUp { question, ticket };
+            self.follow_up_text.clear();
         } else {
             effects.extend(self.finish_question(question, at));
         }
@@ -234,6 +254,12 @@ impl Interview {
     fn skip(&mut self, at: Millis) -> Vec<Effect> {
         if let Err(r) = self.guard() {
             return vec![Effect::Rejected(r)];
+        }
+        if let Phase::AwaitingFollowUp { question, ticket } = self.phase {
+            // The candidate does not want to wait for the follow-up: move on without it.
+            let mut effects = vec![Effect::CancelFollowUp { ticket }];
+            effects.extend(self.finish_question(question, at));
+            return effects;
         }
         let Phase::Answering { question, turn } = self.phase else {
             return vec![Effect::Rejected(Rejection::WaitingForInterviewer)];
@@ -320,7 +346,8 @@ impl Interview {
                 record.turns[turn].answered_ms = Some(now);
                 effects.extend(self.score_question(question));
             }
-            Phase::AwaitingFollowUp { question, .. } => {
+            Phase::AwaitingFollowUp { question, ticket } => {
+                effects.push(Effect::CancelFollowUp { ticket });
                 effects.extend(self.score_question(question))
             }
             Phase::NotStarted | Phase::Finished => {}
@@ -331,7 +358,13 @@ impl Interview {
         effects
     }
 
-    fn follow_up_ready(&mut self, at: Millis, ticket: u64, probe: Option<String>) -> Vec<Effect> {
+    fn follow_up_ready(
+        &mut self,
+        at: Millis,
+        ticket: u64,
+        probe: Option<String>,
+        notice: Option<String>,
+    ) -> Vec<Effect> {
         let Phase::AwaitingFollowUp {
             question,
             ticket: expected,
@@ -341,6 +374,13 @@ impl Interview {
         };
         if ticket != expected {
             return Vec::new();
+        }
+        let mut noticed = Vec::new();
+        if let Some(notice) = notice {
+            self.transcript.questions[question]
+                .notes
+                .push(notice.clone());
+            noticed.push(Effect::Notice(notice));
         }
         let record = &self.transcript.questions[question];
         let repeated = |p: &String| record.turns.iter().any(|t| t.prompt.trim() == p.trim());
@@ -358,10 +398,11 @@ impl Interview {
                 });
                 let turn = record.turns.len() - 1;
                 self.phase = Phase::Answering { question, turn };
-                vec![Effect::Persist, Effect::Ask { question, turn }]
+                noticed.extend([Effect::Persist, Effect::Ask { question, turn }]);
             }
-            None => self.finish_question(question, at),
+            None => noticed.extend(self.finish_question(question, at)),
         }
+        noticed
     }
 
     fn scored(&mut self, ticket: u64, result: Result<Score, String>) -> Vec<Effect> {
@@ -369,11 +410,20 @@ impl Interview {
             return Vec::new();
         };
         let record = &mut self.transcript.questions[question];
+        let mut effects = Vec::new();
         match result {
-            Ok(score) => record.scores.push(score),
-            Err(reason) => record.notes.push(reason),
+            Ok(score) => {
+                if let Some(notice) = &score.notice {
+                    effects.push(Effect::Notice(notice.clone()));
+                }
+                record.scores.push(score);
+            }
+            Err(reason) => {
+                effects.push(Effect::Notice(reason.clone()));
+                record.notes.push(reason);
+            }
         }
-        let mut effects = vec![Effect::Persist];
+        effects.push(Effect::Persist);
         effects.extend(self.debrief_if_ready());
         effects
     }

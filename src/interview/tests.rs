@@ -82,6 +82,8 @@ fn score(overall: f64) -> Score {
         flags: Vec::new(),
         follow_ups: Vec::new(),
         words: 3,
+        notice: None,
+        samples: None,
     }
 }
 
@@ -243,15 +245,21 @@ fn a_follow_up_is_requested_asked_and_graded_with_the_answer() {
         submit(&mut i, 1_500, "too early"),
         vec![Effect::Rejected(Rejection::WaitingForInterviewer)]
     );
-    assert_eq!(
-        i.handle(Event::Skip { at: 1_500 }),
-        vec![Effect::Rejected(Rejection::WaitingForInterviewer)]
-    );
+    i.handle(Event::FollowUpText {
+        ticket: 1,
+        text: "Why".into(),
+    });
+    i.handle(Event::FollowUpText {
+        ticket: 7,
+        text: "a stale follow-up".into(),
+    });
+    assert_eq!(i.follow_up_text(), Some("Why"));
 
     let effects = i.handle(Event::FollowUpReady {
         at: 2_000,
         ticket: 1,
         probe: Some("Why?".into()),
+        notice: None,
     });
     assert_eq!(
         effects,
@@ -295,6 +303,7 @@ fn no_probe_means_the_question_is_done() {
         at: 1_100,
         ticket: 1,
         probe: None,
+        notice: None,
     });
     assert_eq!(
         effects,
@@ -320,6 +329,7 @@ fn follow_ups_stop_at_the_allowed_number() {
         at: 1_000,
         ticket: 1,
         probe: Some("p1".into()),
+        notice: None,
     });
     let effects = submit(&mut i, 2_000, "a1");
     assert_eq!(
@@ -335,6 +345,7 @@ fn follow_ups_stop_at_the_allowed_number() {
         at: 2_000,
         ticket: 2,
         probe: Some("p2".into()),
+        notice: None,
     });
     let effects = submit(&mut i, 3_000, "a2");
     assert!(matches!(effects[1], Effect::Score { question: 0, .. }));
@@ -356,12 +367,14 @@ fn a_probe_is_never_asked_twice() {
         at: 1_000,
         ticket: 1,
         probe: Some("p1".into()),
+        notice: None,
     });
     submit(&mut i, 2_000, "a1");
     let effects = i.handle(Event::FollowUpReady {
         at: 2_000,
         ticket: 2,
         probe: Some(" p1 ".into()),
+        notice: None,
     });
     assert!(matches!(effects[0], Effect::Score { question: 0, .. }));
     assert_eq!(i.transcript().questions[0].turns.len(), 2);
@@ -375,7 +388,8 @@ fn stale_replies_are_ignored() {
         i.handle(Event::FollowUpReady {
             at: 1_000,
             ticket: 99,
-            probe: Some("p".into())
+            probe: Some("p".into()),
+            notice: None,
         })
         .is_empty()
     );
@@ -395,7 +409,8 @@ fn stale_replies_are_ignored() {
         i.handle(Event::FollowUpReady {
             at: 2_500,
             ticket: 1,
-            probe: Some("p".into())
+            probe: Some("p".into()),
+            notice: None,
         })
         .is_empty()
     );
@@ -425,7 +440,7 @@ fn grades_are_stored_and_the_debrief_waits_for_the_last_one() {
             ticket: 1,
             reason: "endpoint down".into()
         }),
-        vec![Effect::Persist]
+        vec![Effect::Notice("endpoint down".into()), Effect::Persist]
     );
     assert_eq!(
         i.handle(Event::Scored {
@@ -582,8 +597,9 @@ fn ending_while_a_follow_up_is_chosen_grades_what_was_said() {
         at: 2_000,
         draft: None,
     });
+    assert_eq!(effects[0], Effect::CancelFollowUp { ticket: 1 });
     assert_eq!(
-        effects[0],
+        effects[1],
         Effect::Score {
             ticket: 2,
             question: 0,
@@ -657,6 +673,7 @@ fn skipping_a_follow_up_keeps_the_question_answered() {
         at: 1_000,
         ticket: 1,
         probe: Some("p".into()),
+        notice: None,
     });
     let effects = i.handle(Event::Skip { at: 2_000 });
     assert_eq!(
@@ -681,6 +698,7 @@ fn a_follow_up_that_arrives_during_a_pause_is_timed_from_the_pause() {
         at: 3_000,
         ticket: 1,
         probe: Some("p".into()),
+        notice: None,
     });
     i.handle(Event::Resume { at: 62_000 });
     submit(&mut i, 65_000, "follow-up answer");
@@ -694,4 +712,66 @@ fn stage_time_adds_up_its_turns() {
     submit(&mut i, 40_000, "a");
     assert_eq!(i.stage_elapsed(0, 50_000), 50_000);
     assert_eq!(i.stage_elapsed(1, 50_000), 0);
+}
+
+#[test]
+fn skipping_while_the_follow_up_is_written_calls_it_off_and_moves_on() {
+    let mut i = started(1);
+    submit(&mut i, 1_000, "first");
+    assert_eq!(i.follow_up_text(), Some(""));
+    let effects = i.handle(Event::Skip { at: 1_500 });
+    assert_eq!(
+        effects,
+        vec![
+            Effect::CancelFollowUp { ticket: 1 },
+            Effect::Score {
+                ticket: 2,
+                question: 0,
+                answer: "first".into()
+            },
+            Effect::Ask {
+                question: 1,
+                turn: 0
+            }
+        ]
+    );
+    assert_eq!(i.follow_up_text(), None);
+    // The follow-up that arrives anyway is dropped, and so is its notice.
+    let late = i.handle(Event::FollowUpReady {
+        at: 2_000,
+        ticket: 1,
+        probe: Some("Why?".into()),
+        notice: Some("late".into()),
+    });
+    assert!(late.is_empty());
+    assert_eq!(i.transcript().questions[0].turns.len(), 1);
+    assert_eq!(i.transcript().questions[0].status, QuestionStatus::Answered);
+}
+
+#[test]
+fn notices_reach_the_candidate_and_the_transcript() {
+    let mut i = started(1);
+    submit(&mut i, 1_000, "first");
+    let effects = i.handle(Event::FollowUpReady {
+        at: 2_000,
+        ticket: 1,
+        probe: Some("From the bank?".into()),
+        notice: Some("The interviewer model did not answer.".into()),
+    });
+    assert_eq!(
+        effects[0],
+        Effect::Notice("The interviewer model did not answer.".into())
+    );
+    let mut graded = score(2.0);
+    graded.notice = Some("Offline estimate shown.".into());
+    submit(&mut i, 3_000, "second");
+    let effects = i.handle(Event::Scored {
+        ticket: 2,
+        score: Box::new(graded),
+    });
+    assert_eq!(effects[0], Effect::Notice("Offline estimate shown.".into()));
+    assert_eq!(
+        i.transcript().questions[0].notes,
+        ["The interviewer model did not answer."]
+    );
 }

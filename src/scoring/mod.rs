@@ -6,7 +6,9 @@ pub mod model;
 pub mod offline;
 mod score;
 
-pub use score::{Credit, DimensionScore, Misconception, PointScore, Score, verdict};
+pub use score::{
+    Credit, DimensionScore, Misconception, NEEDS_RESCORE, PointScore, Samples, Score, verdict,
+};
 
 use thiserror::Error;
 

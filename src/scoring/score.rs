@@ -28,6 +28,21 @@ pub struct Score {
     #[serde(default)]
     pub follow_ups: Vec<String>,
     pub words: usize,
+    /// One sentence for the candidate when something went wrong (the model could not grade and
+    /// this is the offline estimate instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// When the answer was graded several times (`--samples N`): every overall and their spread.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<Samples>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Samples {
+    /// Each grading's overall, in the order they came back; the score reports their median.
+    pub overalls: Vec<f64>,
+    /// Highest minus lowest overall.
+    pub spread: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +82,9 @@ pub struct Misconception {
     pub evidence: String,
 }
 
+/// The flag on an offline estimate that stands in for a failed model grade.
+pub const NEEDS_RESCORE: &str = "needs-rescore";
+
 /// The rubric's words for a level.
 pub fn verdict(level: f64) -> &'static str {
     match level.round() as i64 {
@@ -80,6 +98,12 @@ pub fn verdict(level: f64) -> &'static str {
 impl Score {
     pub fn has_flag(&self, flag: &str) -> bool {
         self.flags.iter().any(|f| f == flag)
+    }
+
+    /// Whether a model should grade it again: it holds an offline estimate standing in for a
+    /// model grade that failed.
+    pub fn needs_rescore(&self) -> bool {
+        self.has_flag(NEEDS_RESCORE)
     }
 
     pub fn covered(&self) -> usize {

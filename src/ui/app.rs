@@ -222,7 +222,8 @@ impl App {
                     self.screen = Screen::Debrief(DebriefView::default());
                     self.notice = None;
                 }
-                Outcome::DebriefReady => {}
+                Outcome::DebriefReady | Outcome::FollowUpText(_) => {}
+                Outcome::Notice(notice) => self.notice = Some(notice),
                 Outcome::Rejected(Rejection::Paused) => {
                     self.notice = Some("Paused: Ctrl-P resumes.".into())
                 }

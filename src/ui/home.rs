@@ -144,7 +144,15 @@ pub fn draw(frame: &mut Frame, app: &App, view: &HomeView) {
             "Follow-up questions per answer: {}   (f to change)",
             app.follow_ups
         )),
-        Line::from("Grading: offline estimate (no model endpoint configured)").dim(),
+        Line::from(
+            match app.services.scorer.identity().strip_prefix("model:") {
+                Some(model) => {
+                    format!("Grading: {model} (a model grade; offline estimate if it fails)")
+                }
+                None => "Grading: offline estimate (no model endpoint configured)".to_string(),
+            },
+        )
+        .dim(),
     ];
     frame.render_widget(
         Paragraph::new(text)

@@ -78,12 +78,18 @@ pub fn draw(frame: &mut Frame, app: &App, view: &InterviewView) {
             answer,
         );
     } else if let Phase::AwaitingFollowUp { .. } = interview.phase() {
-        frame.render_widget(
-            Paragraph::new(Line::from("The interviewer is thinking…").italic())
-                .centered()
-                .block(Block::bordered().title(" Interviewer ")),
-            answer,
-        );
+        // "Thinking" until the first word arrives, then the follow-up as it is written.
+        let written = interview.follow_up_text().unwrap_or_default();
+        let body = if written.is_empty() {
+            Paragraph::new(vec![
+                Line::from("The interviewer is thinking…").italic(),
+                Line::from("Ctrl-N moves on without a follow-up.").dim(),
+            ])
+            .centered()
+        } else {
+            Paragraph::new(written.to_string()).wrap(Wrap { trim: true })
+        };
+        frame.render_widget(body.block(Block::bordered().title(" Interviewer ")), answer);
     } else {
         let mut editor = view.editor.clone();
         editor.set_block(Block::bordered().title(" Your answer "));

@@ -15,25 +15,9 @@ pub enum JsonError {
     Invalid(String),
 }
 
-/// Removes reasoning blocks. An unclosed `<think>` hides everything after it: that reply was cut
-/// off while the model was still thinking.
-pub fn strip_reasoning(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("<think>") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find("</think>") {
-            Some(end) => rest = &rest[start + end + "</think>".len()..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The first complete JSON object in `text`, parsed.
 pub fn extract_object(text: &str) -> Result<Value, JsonError> {
-    let text = strip_reasoning(text);
+    let text = crate::llm::reasoning::strip(text);
     let mut search = text.as_str();
     while let Some(start) = search.find('{') {
         let candidate = &search[start..];

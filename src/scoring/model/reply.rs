@@ -105,6 +105,13 @@ pub fn quoted_from(answer: &str, quote: &str) -> bool {
     !quote.is_empty() && normalise(answer).contains(&normalise(quote))
 }
 
+/// The text the model reported as addressed to it, when it reported any.
+pub fn reported_injection(text: &str) -> Option<String> {
+    let value = extract_object(text).ok()?;
+    let injection = value.get("injection")?.as_str()?.trim();
+    (!injection.is_empty()).then(|| injection.to_string())
+}
+
 pub fn score_from_reply(text: &str, cx: &ReplyContext<'_>) -> Result<Score, ReplyError> {
     let value = extract_object(text)?;
     let raw: RawReply =
@@ -199,11 +206,14 @@ pub fn score_from_reply(text: &str, cx: &ReplyContext<'_>) -> Result<Score, Repl
         .map(|(d, s)| d.weight * f64::from(s.level))
         .sum::<f64>()
         / weights;
+    // The model's own overall is kept only near what its dimension levels add up to: an overall
+    // that disagrees with its own grades is not evidence of anything.
     let overall = raw
         .overall
         .as_ref()
         .and_then(number)
         .unwrap_or(weighted)
+        .clamp(weighted - 0.5, weighted + 0.5)
         .clamp(1.0, 4.0);
     let overall = (overall * 10.0).round() / 10.0;
 
@@ -238,5 +248,7 @@ pub fn score_from_reply(text: &str, cx: &ReplyContext<'_>) -> Result<Score, Repl
         flags,
         follow_ups,
         words: cx.fallback.words,
+        notice: None,
+        samples: None,
     })
 }

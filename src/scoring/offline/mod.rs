@@ -219,6 +219,8 @@ fn grade(request: &ScoreRequest<'_>, lexicon: &Lexicon) -> Score {
         flags: flags.into_iter().map(str::to_string).collect(),
         follow_ups: probes_for_missed(request.question, &coverage),
         words: analysis.words,
+        notice: None,
+        samples: None,
     }
 }
 
