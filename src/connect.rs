@@ -66,6 +66,26 @@ pub fn formats_file(data_dir: &Path) -> PathBuf {
     data_dir.join("formats.json")
 }
 
+/// The model scorer, or `None` when grading is offline.
+pub fn model_scorer(
+    bank: &Bank,
+    settings: &Settings,
+    samples: u32,
+    data_dir: &Path,
+) -> Result<Option<ModelScorer>, ConnectError> {
+    let Some(client) = client(settings, Role::Scoring)? else {
+        return Ok(None);
+    };
+    Ok(Some(ModelScorer::new(
+        client,
+        Arc::new(Prompts::load(paths::user_prompts().as_deref())?),
+        bank.lexicon.clone(),
+        Arc::new(FormatMemory::at(formats_file(data_dir))),
+        samples,
+        settings.concurrency,
+    )))
+}
+
 /// The scorer the settings ask for.
 pub fn scorer(
     bank: &Bank,
@@ -73,15 +93,8 @@ pub fn scorer(
     samples: u32,
     data_dir: &Path,
 ) -> Result<Box<dyn Scorer>, ConnectError> {
-    Ok(match client(settings, Role::Scoring)? {
-        Some(client) => Box::new(ModelScorer::new(
-            client,
-            Arc::new(Prompts::load(paths::user_prompts().as_deref())?),
-            bank.lexicon.clone(),
-            Arc::new(FormatMemory::at(formats_file(data_dir))),
-            samples,
-            settings.concurrency,
-        )),
+    Ok(match model_scorer(bank, settings, samples, data_dir)? {
+        Some(model) => Box::new(model),
         None => Box::new(OfflineScorer::new(bank.lexicon.clone())),
     })
 }

@@ -51,6 +51,10 @@ pub enum Command {
     Review(ReviewArgs),
     /// Measure the scorer against a file of graded answers (JSON lines).
     Eval(EvalArgs),
+    /// Check the model endpoint: reachable, key, models, structured output, transcription, speech.
+    Doctor(DoctorArgs),
+    /// Grade stored answers again (after a model or rubric change, or a failed grade).
+    Rescore(RescoreArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -148,6 +152,35 @@ pub struct EvalArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub model: ModelOptions,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub model: ModelOptions,
+    #[arg(long = "data-dir", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["session", "all", "pending"]))]
+pub struct RescoreArgs {
+    /// The session to grade again.
+    pub session: Option<String>,
+    /// Every stored session.
+    #[arg(long)]
+    pub all: bool,
+    /// Only answers whose model grade failed (marked for rescore), in every session.
+    #[arg(long)]
+    pub pending: bool,
+    #[command(flatten)]
+    pub model: ModelOptions,
+    #[arg(long = "data-dir", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

@@ -1,12 +1,14 @@
-//! The command line: `hotseat [loop|practice|answer|questions|review|eval|completions]`. Each
+//! The command line: `hotseat [loop|practice|answer|questions|review|eval|doctor|rescore|completions]`. Each
 //! command lives in its own file; `run` dispatches and `exit_code` maps errors to the documented
 //! exit codes (0 success, 2 usage or content error, 1 anything else).
 
 mod answer;
 mod args;
+mod doctor;
 mod eval;
 mod interview;
 mod questions;
+mod rescore;
 mod review;
 
 pub use args::Cli;
@@ -35,6 +37,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Questions(a)) => questions::run(a),
         Some(Command::Review(a)) => review::run(a),
         Some(Command::Eval(a)) => eval::run(a),
+        Some(Command::Doctor(a)) => doctor::run(a),
+        Some(Command::Rescore(a)) => rescore::run(a),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "hotseat", &mut std::io::stdout());
