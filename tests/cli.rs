@@ -16,7 +16,9 @@ fn hotseat(data: &Path) -> Command {
     cmd.env("HOTSEAT_CONFIG_DIR", data.join("config"))
         .env("HOTSEAT_HOME", data.join("home"))
         .env_remove("OPENAI_BASE_URL")
-        .env_remove("OPENAI_API_KEY");
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("HOTSEAT_BASE_URL")
+        .env_remove("HOTSEAT_API_KEY");
     cmd
 }
 
