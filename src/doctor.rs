@@ -21,6 +21,8 @@ pub struct Check {
     pub role: &'static str,
     pub check: &'static str,
     pub ok: bool,
+    /// Voice roles are optional: typed answers work without them.
+    pub optional: bool,
     pub detail: String,
     /// What to do about a failed check.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,12 +37,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether grading and interviewing work (a voice role that fails is reported, not fatal).
     pub fn healthy(&self) -> bool {
-        self.checks.iter().all(|c| c.ok)
+        self.checks.iter().all(|c| c.ok || c.optional)
     }
 
+    /// The first failed check, required ones before optional ones.
     pub fn first_fix(&self) -> Option<&Check> {
-        self.checks.iter().find(|c| !c.ok)
+        let failed = || self.checks.iter().filter(|c| !c.ok);
+        failed().find(|c| !c.optional).or_else(|| failed().next())
     }
 }
 
@@ -74,11 +79,16 @@ pub fn run(settings: &Settings, formats: &FormatMemory) -> Report {
     report
 }
 
+fn optional(role: Role) -> bool {
+    matches!(role, Role::Transcription | Role::Speech)
+}
+
 fn passed(role: Role, check: &'static str, detail: String) -> Check {
     Check {
         role: role.name(),
         check,
         ok: true,
+        optional: optional(role),
         detail,
         fix: None,
     }
@@ -102,6 +112,7 @@ fn failed(role: Role, check: &'static str, error: &ModelError) -> Check {
         role: role.name(),
         check,
         ok: false,
+        optional: optional(role),
         detail: error.to_string(),
         fix: Some(fix.to_string()),
     }
@@ -142,14 +153,22 @@ async fn check_role(
                     role: role.name(),
                     check: "model",
                     ok: false,
+                    optional: optional(role),
                     detail: format!(
                         "{} is not offered; the server offers: {offered}",
                         client.model()
                     ),
-                    fix: Some(format!(
-                        "choose one of those with --model or HOTSEAT_{}_MODEL",
-                        role.name().to_uppercase()
-                    )),
+                    fix: Some(match role {
+                        Role::Scoring | Role::Interviewer => format!(
+                            "choose one of those with --model, HOTSEAT_MODEL or HOTSEAT_{}_MODEL",
+                            role.name().to_uppercase()
+                        ),
+                        _ => format!(
+                            "choose one with HOTSEAT_{0}_MODEL (or [{1}] model in config.toml), or point HOTSEAT_{0}_BASE_URL at a server that has one",
+                            role.name().to_uppercase(),
+                            role.name()
+                        ),
+                    }),
                 });
                 return;
             }
@@ -217,6 +236,7 @@ async fn check_formats(client: &ModelClient, formats: &FormatMemory, checks: &mu
             role: Role::Scoring.name(),
             check: "structured output",
             ok: false,
+            optional: false,
             detail: format!("no mode gave JSON: {}", refused.join(", ")),
             fix: Some(
                 "use a model that can follow a JSON format (a larger or instruction-tuned one)"

@@ -1,124 +1,13 @@
 //! The `hotseat` binary as scripts use it: the command contract, exit codes, plain mode through
 //! a whole onsite loop, and a `kill -9` in the middle of a session.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+mod support;
+
+use std::io::Write;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-fn hotseat(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hotseat"));
-    // Keep the user's own config and sessions out of the tests.
-    cmd.env("HOTSEAT_CONFIG_DIR", data.join("config"))
-        .env("HOTSEAT_HOME", data.join("home"))
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("HOTSEAT_BASE_URL")
-        .env_remove("HOTSEAT_API_KEY");
-    cmd
-}
-
-fn run(data: &Path, args: &[&str]) -> Output {
-    hotseat(data)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("hotseat runs")
-}
-
-fn json(output: &Output) -> Value {
-    assert!(
-        output.status.success(),
-        "failed: {}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("valid JSON on stdout")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A plain-mode session whose prompts are read line by line, so a test can answer what is asked.
-struct Plain {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Plain {
-    fn spawn(data: &Path, args: &[&str]) -> Plain {
-        let mut child = hotseat(data)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("hotseat starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, lines) = channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    return;
-                }
-            }
-        });
-        let stdin = child.stdin.take();
-        Plain {
-            child,
-            stdin,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Reads until a prompt for an answer; returns the lines of that prompt, or None at the end.
-    fn next_prompt(&mut self) -> Option<Vec<String>> {
-        let mut block = Vec::new();
-        loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(30)).ok()?;
-            self.seen.push(line.clone());
-            let done = line.starts_with("(Answer, then");
-            block.push(line);
-            if done {
-                return Some(block);
-            }
-        }
-    }
-
-    fn answer(&mut self, text: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        writeln!(stdin, "{text}\n.").expect("write answer");
-        stdin.flush().expect("flush");
-    }
-
-    fn close_input(&mut self) {
-        self.stdin = None;
-    }
-
-    fn rest(&mut self) -> String {
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(30)) {
-            self.seen.push(line);
-        }
-        self.seen.join("\n")
-    }
-}
-
-fn session_ids(data: &Path) -> Vec<String> {
-    let list = json(&run(data, &["review", "--json"]));
-    list.as_array()
-        .expect("a list")
-        .iter()
-        .map(|s| s["id"].as_str().expect("id").to_string())
-        .collect()
-}
+use support::cli::{Plain, json, run, session_ids, stderr};
 
 const GOOD_ANSWER: &str = "First I would clarify the requirements, because the access patterns decide the design. \
 Then I would explain the trade-offs of each option and test the edge cases.";

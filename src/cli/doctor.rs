@@ -62,13 +62,12 @@ pub fn run(args: DoctorArgs) -> Result<()> {
                 role = c.role;
                 writeln!(out, "{role}:")?;
             }
-            writeln!(
-                out,
-                "  {} {}: {}",
-                if c.ok { "✓" } else { "✗" },
-                c.check,
-                c.detail
-            )?;
+            let mark = match (c.ok, c.optional) {
+                (true, _) => "✓",
+                (false, false) => "✗",
+                (false, true) => "!",
+            };
+            writeln!(out, "  {mark} {}: {}", c.check, c.detail)?;
         }
         for role in &report.offline {
             let what = match *role {
@@ -81,17 +80,22 @@ pub fn run(args: DoctorArgs) -> Result<()> {
         match report.first_fix() {
             Some(c) => writeln!(
                 out,
-                "\nFirst thing to fix ({} {}): {}",
+                "\nFirst thing to fix ({} {}): {}{}",
                 c.role,
                 c.check,
-                c.fix.as_deref().unwrap_or("see above")
+                c.fix.as_deref().unwrap_or("see above"),
+                if c.optional {
+                    " (only voice answers need this; typed answers work)"
+                } else {
+                    ""
+                }
             )?,
             None if !report.checks.is_empty() => writeln!(out, "\nEverything configured works.")?,
             None => {}
         }
     }
     emit(&out)?;
-    if let Some(c) = report.first_fix() {
+    if let Some(c) = report.first_fix().filter(|_| !report.healthy()) {
         bail!(Unhealthy(format!(
             "{} {} failed: {}",
             c.role, c.check, c.detail
