@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::config::{ConfigError, Flags, Role, Settings};
 use crate::content::Bank;
+use crate::debrief::{Debriefer, ModelDebriefer};
 use crate::interviewer::{Interviewer, ModelInterviewer, ProbeInterviewer};
 use crate::llm::{FormatMemory, ModelClient, ModelError, RetryPolicy, Timeouts};
 use crate::paths;
@@ -117,10 +118,18 @@ pub fn services(
             bank.lexicon.clone(),
         ))),
     };
+    let debriefer: Option<Box<dyn Debriefer>> = match client(&settings, Role::Interviewer)? {
+        Some(client) => Some(Box::new(ModelDebriefer::new(
+            client,
+            Arc::new(Prompts::load(paths::user_prompts().as_deref())?),
+        ))),
+        None => None,
+    };
     Ok(Arc::new(Services {
         scorer,
         interviewer,
         store: Box::new(DirStore::new(data_dir)),
+        debriefer,
         bank,
     }))
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod content;
+pub mod debrief;
 pub mod doctor;
 pub mod interview;
 pub mod interviewer;

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::interview::{Phase, Rejection, Warning};
 use crate::report;
-use crate::session::{Outcome, Reply, Session};
+use crate::session::{Outcome, Reply, Session, Writing};
 use crate::transcript::{Transcript, TurnKind};
 
 /// An answer block as read from the input.
@@ -83,12 +83,51 @@ pub fn run(
     let t = session.interview().transcript().clone();
     writeln!(out, "\n=== Debrief ===")?;
     write!(out, "{}", report::transcript(&t))?;
+    write_debrief(&mut session, &replies, out)?;
     writeln!(
         out,
         "\nSaved as session {}. `hotseat review {}` shows it again.",
         t.id, t.id
     )?;
-    Ok(t)
+    Ok(session.interview().transcript().clone())
+}
+
+/// Prints the written debrief as it is written, when a model writes one.
+fn write_debrief(
+    session: &mut Session,
+    replies: &Receiver<Reply>,
+    out: &mut impl Write,
+) -> Result<()> {
+    if *session.writing() == Writing::None {
+        return Ok(());
+    }
+    writeln!(out, "\n=== Written debrief ===")?;
+    out.flush()?;
+    let mut printed = 0;
+    loop {
+        match session.writing() {
+            Writing::Text { text, done } => {
+                if let Some(new) = text.get(printed..) {
+                    write!(out, "{new}")?;
+                    out.flush()?;
+                }
+                printed = text.len();
+                if *done {
+                    writeln!(out)?;
+                    return Ok(());
+                }
+            }
+            Writing::Failed(why) => {
+                writeln!(out, "\n(Note: {why})")?;
+                return Ok(());
+            }
+            Writing::None | Writing::Thinking => {}
+        }
+        let Ok(reply) = replies.recv() else {
+            return Ok(());
+        };
+        session.receive(reply);
+    }
 }
 
 /// Blocks until a worker replies (a follow-up chosen, an answer graded).
@@ -139,6 +178,7 @@ fn show(session: &Session, outcomes: &[Outcome], out: &mut impl Write) -> Result
             Outcome::Notice(notice) => writeln!(out, "(Note: {notice})")?,
             // Line mode prints the follow-up whole, when it is asked.
             Outcome::FollowUpText(_)
+            | Outcome::DebriefText
             | Outcome::Rejected(_)
             | Outcome::Finished
             | Outcome::DebriefReady => {}

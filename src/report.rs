@@ -144,6 +144,16 @@ pub fn transcript(t: &Transcript) -> String {
         if let Some(s) = q.score() {
             out.push_str(&score(s));
         }
+        if q.scores.len() > 1 {
+            let earlier: Vec<String> = q.scores[..q.scores.len() - 1]
+                .iter()
+                .map(|s| format!("{:.1} by {}", s.overall, s.scorer))
+                .collect();
+            let _ = writeln!(out, "Earlier grades: {}", earlier.join(", "));
+        }
+    }
+    if let Some(w) = &t.written_debrief {
+        let _ = writeln!(out, "\nWritten debrief ({}):\n{}", w.by, w.text.trim());
     }
     out
 }

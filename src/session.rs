@@ -13,6 +13,7 @@ use crate::content::{Bank, Level};
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
+use crate::debrief::Debriefer;
 use crate::interview::{Effect, Event, Interview, Millis, Plan, Rejection, SessionMeta, Warning};
 use crate::interviewer::{FollowUpRequest, Interviewer, ProbeInterviewer};
 use crate::scoring::offline::OfflineScorer;
@@ -25,6 +26,8 @@ pub struct Services {
     pub scorer: Box<dyn Scorer>,
     pub interviewer: Box<dyn Interviewer>,
     pub store: Box<dyn Store>,
+    /// Writes the debrief's summary; `None` offline.
+    pub debriefer: Option<Box<dyn Debriefer>>,
 }
 
 impl Services {
@@ -35,6 +38,7 @@ impl Services {
             interviewer: Box::new(ProbeInterviewer::new(scorer.clone())),
             scorer: Box::new(scorer),
             store: Box::new(DirStore::new(data_dir)),
+            debriefer: None,
             bank,
         })
     }
@@ -78,6 +82,25 @@ pub enum Reply {
         ticket: u64,
         result: Result<Box<Score>, String>,
     },
+    /// The written debrief so far.
+    DebriefText(String),
+    /// The written debrief, finished (who wrote it, the text), or why not.
+    DebriefWritten(Result<(String, String), String>),
+}
+
+/// Where the written debrief stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Writing {
+    /// No model writes one (offline), or nothing was answered.
+    None,
+    /// Asked for; nothing has arrived yet.
+    Thinking,
+    /// The text so far, or all of it once `done`.
+    Text {
+        text: String,
+        done: bool,
+    },
+    Failed(String),
 }
 
 /// What a front end has to show.
@@ -92,6 +115,8 @@ pub enum Outcome {
     Notice(String),
     /// The interviewer's follow-up is being written (the text so far; empty while thinking).
     FollowUpText(String),
+    /// The written debrief has grown or finished (see `Session::writing`).
+    DebriefText,
     Finished,
     DebriefReady,
     Rejected(Rejection),
@@ -106,6 +131,7 @@ pub struct Session {
     started: Instant,
     /// Follow-ups being chosen, by ticket, so that they can be called off.
     follow_ups: BTreeMap<u64, CancellationToken>,
+    writing: Writing,
 }
 
 impl Session {
@@ -149,12 +175,18 @@ impl Session {
             replies,
             started: Instant::now(),
             follow_ups: BTreeMap::new(),
+            writing: Writing::None,
         };
         (session, rx)
     }
 
     pub fn interview(&self) -> &Interview {
         &self.interview
+    }
+
+    /// The written debrief, as far as it has got.
+    pub fn writing(&self) -> &Writing {
+        &self.writing
     }
 
     pub fn services(&self) -> &Services {
@@ -224,6 +256,23 @@ impl Session {
                     notice,
                 }
             }
+            Reply::DebriefText(text) => {
+                self.writing = Writing::Text { text, done: false };
+                return vec![Outcome::DebriefText];
+            }
+            Reply::DebriefWritten(Err(why)) => {
+                self.writing = Writing::Failed(why.clone());
+                return vec![Outcome::DebriefText, Outcome::Notice(why)];
+            }
+            Reply::DebriefWritten(Ok((by, text))) => {
+                self.writing = Writing::Text {
+                    text: text.clone(),
+                    done: true,
+                };
+                let mut outcomes = vec![Outcome::DebriefText];
+                outcomes.extend(self.handle(Event::DebriefWritten { by, text }));
+                return outcomes;
+            }
             Reply::Scored {
                 ticket,
                 result: Ok(score),
@@ -266,11 +315,37 @@ impl Session {
                 Effect::Warn(w) => outcomes.push(Outcome::Warn(w)),
                 Effect::Notice(n) => outcomes.push(Outcome::Notice(n)),
                 Effect::Finished => outcomes.push(Outcome::Finished),
-                Effect::DebriefReady => outcomes.push(Outcome::DebriefReady),
+                Effect::DebriefReady => {
+                    self.write_debrief();
+                    outcomes.push(Outcome::DebriefReady);
+                }
                 Effect::Rejected(r) => outcomes.push(Outcome::Rejected(r)),
             }
         }
         outcomes
+    }
+
+    /// Asks the debriefer, if there is one, for the written debrief of what was answered.
+    fn write_debrief(&mut self) {
+        if self.services.debriefer.is_none() || self.interview.transcript().answered() == 0 {
+            return;
+        }
+        self.writing = Writing::Thinking;
+        let (services, replies) = (self.services.clone(), self.replies.clone());
+        let transcript = self.interview.transcript().clone();
+        thread::spawn(move || {
+            let Some(debriefer) = &services.debriefer else {
+                return;
+            };
+            let progress_to = replies.clone();
+            let mut progress = |text: &str| {
+                let _ = progress_to.send(Reply::DebriefText(text.to_string()));
+            };
+            let result = debriefer
+                .write(&transcript, &mut progress, &CancellationToken::new())
+                .map(|text| (debriefer.identity(), text));
+            let _ = replies.send(Reply::DebriefWritten(result));
+        });
     }
 
     fn question_id(&self, question: usize) -> String {

@@ -26,6 +26,16 @@ pub struct Transcript {
     /// Time spent in the interview, pauses excluded.
     pub active_ms: u64,
     pub questions: Vec<QuestionRecord>,
+    /// The hiring-committee summary a model wrote once every answer was graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_debrief: Option<WrittenDebrief>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WrittenDebrief {
+    /// `model:NAME`.
+    pub by: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -47,6 +47,7 @@ fn services(fake: &FakeModel, data: &std::path::Path, concurrency: usize) -> Arc
             bank.lexicon.clone(),
         ))),
         store: Box::new(DirStore::new(data)),
+        debriefer: None,
         bank,
     })
 }

@@ -38,6 +38,16 @@ fn model_server() -> FakeModel {
             }
         } else if system.contains("grading one answer") {
             Step::Reply(grading_reply(r, 3, Some("clarify the requirements first")))
+        } else if system.contains("hiring-committee") {
+            Step::Stream {
+                chunks: vec![
+                    "Lean hire. ".into(),
+                    "Strong on requirements; ".into(),
+                    "practise capacity estimates.".into(),
+                ],
+                pause: Duration::from_millis(10),
+                end: StreamEnd::Done,
+            }
         } else if system.contains("check that a connection works") {
             Step::Reply("{\"ok\": true}".into())
         } else {
@@ -129,8 +139,14 @@ fn a_typed_screen_loop_is_graded_and_followed_up_by_the_model() {
     assert!(s.child.wait().expect("exits").success(), "{out}");
     assert!(follow_ups >= 1, "{out}");
     assert!(out.contains("graded by model:fake-model"), "{out}");
+    assert!(
+        out.contains("=== Written debrief ===\nLean hire. Strong on requirements; practise capacity estimates."),
+        "{out}"
+    );
 
     let ids = session_ids(data.path());
+    let t = json(&run_keyed(data.path(), &["review", &ids[0], "--json"]));
+    assert_eq!(t["written_debrief"]["by"], "model:fake-model");
     let graded = scores(data.path(), &ids[0]);
     assert!(!graded.is_empty());
     for q in &graded {

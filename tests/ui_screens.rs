@@ -10,8 +10,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use hotseat::content::{Bank, Level};
+use hotseat::debrief::Debriefer;
 use hotseat::interview::{Interview, SessionMeta, plan};
-use hotseat::session::{Services, Session};
+use hotseat::session::{Reply, Services, Session};
 use hotseat::ui::{App, Msg, draw};
 
 struct Fixture {
@@ -170,4 +171,95 @@ fn ending_from_the_interview_keeps_the_draft() {
         Some("an unfinished thought")
     );
     assert!(screen(&f.app).contains("Debrief"));
+}
+
+#[test]
+fn interview_screen_while_the_follow_up_is_written() {
+    let mut f = fixture();
+    start(&mut f, "screen", 1);
+    type_text(&mut f, "I would sort it.");
+    key(&mut f, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let thinking = screen(&f.app);
+    assert!(
+        thinking.contains("The interviewer is thinking…"),
+        "{thinking}"
+    );
+    assert!(thinking.contains("Ctrl-N moves on"), "{thinking}");
+
+    // The words arrive before the finished question does.
+    let Ok(Msg::Reply { generation, .. }) = f.rx.recv_timeout(Duration::from_secs(5)) else {
+        panic!("the interviewer replies");
+    };
+    let Some(hotseat::interview::Phase::AwaitingFollowUp { ticket, .. }) =
+        f.app.session().map(|s| s.interview().phase().clone())
+    else {
+        panic!("waiting for the follow-up");
+    };
+    f.app.update(Msg::Reply {
+        generation,
+        reply: Reply::FollowUpText {
+            ticket,
+            text: "What happens to your sort when the input".into(),
+        },
+    });
+    let writing = screen(&f.app);
+    assert!(
+        writing.contains("What happens to your sort when the input"),
+        "{writing}"
+    );
+    insta::assert_snapshot!(format!("{thinking}\n{writing}"));
+}
+
+/// Writes a fixed debrief, in two pieces, as a model would stream it.
+struct FixedDebriefer;
+
+impl Debriefer for FixedDebriefer {
+    fn identity(&self) -> String {
+        "model:fixed".into()
+    }
+
+    fn write(
+        &self,
+        _transcript: &hotseat::transcript::Transcript,
+        progress: &mut (dyn FnMut(&str) + Send),
+        _cancel: &tokio_util::sync::CancellationToken,
+    ) -> Result<String, String> {
+        progress("Lean no hire.");
+        let text = "Lean no hire. The heap was the right idea, but the cost of each step went unexplained.";
+        progress(text);
+        Ok(text.into())
+    }
+}
+
+#[test]
+fn debrief_screen_with_the_written_debrief() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let offline = Services::offline(Bank::bundled().expect("bundled content"), data.path());
+    let services = match std::sync::Arc::try_unwrap(offline) {
+        Ok(mut s) => {
+            s.debriefer = Some(Box::new(FixedDebriefer));
+            std::sync::Arc::new(s)
+        }
+        Err(_) => panic!("services are not shared yet"),
+    };
+    let (tx, rx) = channel();
+    let mut f = Fixture {
+        app: App::new(services, tx),
+        rx,
+        _data: data,
+    };
+    start(&mut f, "screen", 0);
+    type_text(&mut f, "I would use a heap of size k.");
+    key(&mut f, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    key(&mut f, KeyCode::Char('n'), KeyModifiers::CONTROL);
+    settle(&mut f);
+    let s = screen(&f.app);
+    assert!(s.contains("Written debrief"), "{s}");
+    assert!(s.contains("step went unexplained"), "{s}");
+    let saved = f.app.session().expect("session").interview().transcript();
+    assert_eq!(
+        saved.written_debrief.as_ref().map(|w| w.by.as_str()),
+        Some("model:fixed")
+    );
+    insta::assert_snapshot!(s);
 }

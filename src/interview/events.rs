@@ -50,6 +50,11 @@ pub enum Event {
         ticket: u64,
         score: Box<Score>,
     },
+    /// The written debrief is finished.
+    DebriefWritten {
+        by: String,
+        text: String,
+    },
     ScoreFailed {
         ticket: u64,
         reason: String,

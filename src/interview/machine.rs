@@ -80,6 +80,7 @@ impl Interview {
             rubrics: meta.rubrics,
             active_ms: 0,
             questions,
+            written_debrief: None,
         };
         Interview {
             plan,
@@ -182,6 +183,10 @@ impl Interview {
                 probe,
                 notice,
             } => self.follow_up_ready(at, ticket, probe, notice),
+            Event::DebriefWritten { by, text } => {
+                self.transcript.written_debrief = Some(transcript::WrittenDebrief { by, text });
+                vec![Effect::Persist]
+            }
             Event::Scored { ticket, score } => self.scored(ticket, Ok(*score)),
             Event::ScoreFailed { ticket, reason } => self.scored(ticket, Err(reason)),
         }

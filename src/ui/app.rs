@@ -222,7 +222,13 @@ impl App {
                     self.screen = Screen::Debrief(DebriefView::default());
                     self.notice = None;
                 }
-                Outcome::DebriefReady | Outcome::FollowUpText(_) => {}
+                Outcome::DebriefReady => {
+                    // The written debrief, when one is coming, opens the list.
+                    if let Screen::Debrief(view) = &mut self.screen {
+                        *view = DebriefView::default();
+                    }
+                }
+                Outcome::FollowUpText(_) | Outcome::DebriefText => {}
                 Outcome::Notice(notice) => self.notice = Some(notice),
                 Outcome::Rejected(Rejection::Paused) => {
                     self.notice = Some("Paused: Ctrl-P resumes.".into())
@@ -341,9 +347,7 @@ impl App {
     }
 
     fn debrief_key(&mut self, key: KeyEvent) -> Option<Command> {
-        let count = self
-            .session()
-            .map_or(0, |s| s.interview().transcript().questions.len());
+        let count = self.session().map_or(0, super::debrief::rows);
         let Screen::Debrief(view) = &mut self.screen else {
             return None;
         };

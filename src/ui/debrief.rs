@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 use super::app::App;
 use crate::report::{self, round_name};
 use crate::scoring::verdict;
+use crate::session::{Session, Writing};
 use crate::transcript::QuestionStatus;
 
 #[derive(Debug, Default)]
@@ -22,6 +23,23 @@ impl DebriefView {
         let next = (self.selected as isize + delta).clamp(0, count.saturating_sub(1) as isize);
         self.selected = next as usize;
         self.scroll = 0;
+    }
+}
+
+/// How many rows the list has: the written debrief (when a model writes one), then the questions.
+pub fn rows(session: &Session) -> usize {
+    usize::from(*session.writing() != Writing::None)
+        + session.interview().transcript().questions.len()
+}
+
+/// The written debrief's panel: "thinking" until its first words, then the text as it grows.
+fn written(writing: &Writing) -> String {
+    match writing {
+        Writing::None => String::new(),
+        Writing::Thinking => "The committee is thinking…".into(),
+        Writing::Text { text, done: false } => format!("{text}▍"),
+        Writing::Text { text, done: true } => text.clone(),
+        Writing::Failed(why) => why.clone(),
     }
 }
 
@@ -88,23 +106,23 @@ pub fn draw(frame: &mut Frame, app: &App, view: &DebriefView) {
 
     let [left, right] =
         Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(body);
-    let items: Vec<ListItem> = t
-        .questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| {
-            let grade = match (q.status, q.score()) {
-                (_, Some(s)) => format!("{:.1}", s.overall),
-                (QuestionStatus::Skipped, _) => "skip".into(),
-                (QuestionStatus::NotAsked, _) => "–".into(),
-                _ if q.answered() => "…".into(),
-                _ => "–".into(),
-            };
-            // The id names the question better than its round when a round has several.
-            let name: String = q.id.chars().take(22).collect();
-            ListItem::new(format!("{:>2} {name:<22} {grade:>5}", i + 1))
-        })
-        .collect();
+    let has_written = *session.writing() != Writing::None;
+    let mut items: Vec<ListItem> = Vec::new();
+    if has_written {
+        items.push(ListItem::new(" ✎ Written debrief"));
+    }
+    items.extend(t.questions.iter().enumerate().map(|(i, q)| {
+        let grade = match (q.status, q.score()) {
+            (_, Some(s)) => format!("{:.1}", s.overall),
+            (QuestionStatus::Skipped, _) => "skip".into(),
+            (QuestionStatus::NotAsked, _) => "–".into(),
+            _ if q.answered() => "…".into(),
+            _ => "–".into(),
+        };
+        // The id names the question better than its round when a round has several.
+        let name: String = q.id.chars().take(22).collect();
+        ListItem::new(format!("{:>2} {name:<22} {grade:>5}", i + 1))
+    }));
     let mut state = ListState::default().with_selected(Some(view.selected));
     frame.render_stateful_widget(
         List::new(items)
@@ -114,26 +132,30 @@ pub fn draw(frame: &mut Frame, app: &App, view: &DebriefView) {
         &mut state,
     );
 
-    let detail = t.questions.get(view.selected).map(|q| {
-        let mut text = format!("{}\n\n", q.text);
-        for turn in &q.turns {
-            if turn.kind == crate::transcript::TurnKind::FollowUp {
-                text.push_str(&format!("Follow-up: {}\n", turn.prompt));
+    let question = view.selected.checked_sub(usize::from(has_written));
+    let detail = match question {
+        None => Some(written(session.writing())),
+        Some(n) => t.questions.get(n).map(|q| {
+            let mut text = format!("{}\n\n", q.text);
+            for turn in &q.turns {
+                if turn.kind == crate::transcript::TurnKind::FollowUp {
+                    text.push_str(&format!("Follow-up: {}\n", turn.prompt));
+                }
+                match &turn.answer {
+                    Some(a) => text.push_str(&format!("Your answer: {}\n\n", a.trim())),
+                    None if turn.skipped => text.push_str("(skipped)\n\n"),
+                    None => text.push_str("(no answer)\n\n"),
+                }
             }
-            match &turn.answer {
-                Some(a) => text.push_str(&format!("Your answer: {}\n\n", a.trim())),
-                None if turn.skipped => text.push_str("(skipped)\n\n"),
-                None => text.push_str("(no answer)\n\n"),
+            for note in &q.notes {
+                text.push_str(&format!("Note: {note}\n"));
             }
-        }
-        for note in &q.notes {
-            text.push_str(&format!("Note: {note}\n"));
-        }
-        if let Some(s) = q.score() {
-            text.push_str(&report::score(s));
-        }
-        text
-    });
+            if let Some(s) = q.score() {
+                text.push_str(&report::score(s));
+            }
+            text
+        }),
+    };
     frame.render_widget(
         Paragraph::new(detail.unwrap_or_default())
             .wrap(Wrap { trim: false })

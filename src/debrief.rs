@@ -1,0 +1,76 @@
+//! The written debrief: a hiring-committee summary of the whole session, written by a model from
+//! the grades and streamed to the screen as it is written. `Debriefer` is the seam; without a model
+//! there is no written debrief, and the grades speak for themselves.
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::llm::{ChatRequest, Format, ModelClient, cancellable, runtime};
+use crate::prompts::{DebriefContext, Prompts};
+use crate::transcript::Transcript;
+
+pub trait Debriefer: Send + Sync {
+    /// Who writes it, as recorded with the text (`model:NAME`).
+    fn identity(&self) -> String;
+
+    /// Writes the debrief; `progress` gets the text so far. The error is one sentence.
+    fn write(
+        &self,
+        transcript: &Transcript,
+        progress: &mut (dyn FnMut(&str) + Send),
+        cancel: &CancellationToken,
+    ) -> Result<String, String>;
+}
+
+pub struct ModelDebriefer {
+    client: ModelClient,
+    prompts: Arc<Prompts>,
+}
+
+impl ModelDebriefer {
+    pub fn new(client: ModelClient, prompts: Arc<Prompts>) -> Self {
+        ModelDebriefer { client, prompts }
+    }
+}
+
+impl Debriefer for ModelDebriefer {
+    fn identity(&self) -> String {
+        format!("model:{}", self.client.model())
+    }
+
+    fn write(
+        &self,
+        transcript: &Transcript,
+        progress: &mut (dyn FnMut(&str) + Send),
+        cancel: &CancellationToken,
+    ) -> Result<String, String> {
+        let context = DebriefContext::new(transcript);
+        let render = |name| {
+            self.prompts
+                .render(name, &context)
+                .map_err(|e| e.to_string())
+        };
+        let chat = ChatRequest {
+            system: render("debrief-system.md")?,
+            user: render("debrief-user.md")?,
+            temperature: 0.3,
+            format: Format::Text,
+        };
+        let mut written = String::new();
+        let mut on_text = |piece: &str| {
+            written.push_str(piece);
+            progress(written.trim_start());
+        };
+        let completion = runtime::block_on(cancellable(
+            cancel,
+            self.client.chat_stream(&chat, &mut on_text),
+        ))
+        .map_err(|e| {
+            format!(
+                "The written debrief could not be finished ({e}); the grades above are complete."
+            )
+        })?;
+        Ok(completion.text.trim().to_string())
+    }
+}
