@@ -159,7 +159,7 @@ impl Default for Settings {
             offline: false,
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(120),
-            concurrency: 2,
+            concurrency: 4,
             base_url: None,
             api_key: None,
             roles: Role::ALL
