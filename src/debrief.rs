@@ -55,6 +55,7 @@ impl Debriefer for ModelDebriefer {
             system: render("debrief-system.md")?,
             user: render("debrief-user.md")?,
             temperature: 0.3,
+            max_tokens: Some(1500),
             format: Format::Text,
         };
         let mut written = String::new();

@@ -96,8 +96,11 @@ fn passed(role: Role, check: &'static str, detail: String) -> Check {
 
 fn failed(role: Role, check: &'static str, error: &ModelError) -> Check {
     let fix = match error {
-        ModelError::Unreachable { .. } | ModelError::Timeout { .. } => {
+        ModelError::Unreachable { .. } => {
             "start the server, or point --base-url / HOTSEAT_BASE_URL at one that is running"
+        }
+        ModelError::Timeout { .. } | ModelError::StreamStopped { .. } => {
+            "the server is too slow or stalls: try a smaller model, a less busy machine, or raise read_timeout_secs"
         }
         ModelError::Auth { .. } => {
             "set the right key in OPENAI_API_KEY, HOTSEAT_API_KEY or config.toml"
@@ -206,6 +209,7 @@ async fn check_formats(client: &ModelClient, formats: &FormatMemory, checks: &mu
             system: "You check that a connection works. Reply with JSON only.".into(),
             user: "Reply with the JSON object {\"ok\": true} and nothing else.".into(),
             temperature: 0.0,
+            max_tokens: Some(20),
             format: mode.format("hotseat_check", &schema),
         };
         match client.chat(&request).await {
@@ -251,6 +255,7 @@ async fn check_stream(client: &ModelClient, checks: &mut Vec<Check>) {
         system: "You are an interviewer checking the line works.".into(),
         user: "Ask one short question.".into(),
         temperature: 0.2,
+        max_tokens: Some(40),
         format: Format::Text,
     };
     let started = Instant::now();

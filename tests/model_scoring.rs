@@ -480,3 +480,29 @@ fn samples_report_the_median_and_the_spread() {
     assert_eq!(samples.overalls, [2.0, 4.0, 3.0]);
     assert_eq!(samples.spread, 2.0);
 }
+
+#[test]
+fn a_server_that_wants_max_completion_tokens_gets_it() {
+    let (fake, bank) = (FakeModel::start(), bank());
+    fake.push(Step::Raw {
+        status: 400,
+        headers: vec![],
+        body: r#"{"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.","type":"invalid_request_error"}}"#.into(),
+    });
+    fake.respond_with(|r| Step::Reply(grading_reply(r, 3, None)));
+    let s = scorer(&fake, &bank);
+    assert_eq!(grade(&s, &bank, ANSWER).scorer, "model:fake-model");
+    assert_eq!(grade(&s, &bank, ANSWER).scorer, "model:fake-model");
+    let sent = fake.chat_requests();
+    assert_eq!(sent.len(), 3, "one refusal, then the other name every time");
+    assert!(sent[0].get("max_tokens").is_some());
+    for later in &sent[1..] {
+        assert!(later.get("max_tokens").is_none());
+        assert!(later["max_completion_tokens"].as_u64().is_some());
+        assert_eq!(
+            response_format(later),
+            Some("json_schema"),
+            "the format was not given up"
+        );
+    }
+}

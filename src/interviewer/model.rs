@@ -63,6 +63,7 @@ impl ModelInterviewer {
             system: render("interviewer-system.md")?,
             user: render("interviewer-user.md")?,
             temperature: 0.2,
+            max_tokens: Some(200),
             format: Format::Text,
         };
         let mut written = String::new();

@@ -4,6 +4,7 @@
 //! or `usage`, some send content as a list of parts, reasoning models add `reasoning_content`.
 //! Every call has a deadline; every failure comes back as a `ModelError`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_openai::Client;
@@ -45,6 +46,9 @@ pub struct ChatRequest {
     pub system: String,
     pub user: String,
     pub temperature: f32,
+    /// The longest reply wanted. Small local models in JSON mode can pad with white space until
+    /// the context is full; a cap ends that.
+    pub max_tokens: Option<u32>,
     pub format: Format,
 }
 
@@ -68,6 +72,9 @@ pub struct ModelClient {
     model: String,
     key: Option<Secret>,
     timeouts: Timeouts,
+    /// Set once the server has refused `max_tokens` by name (newer OpenAI models want
+    /// `max_completion_tokens`).
+    completion_tokens: AtomicBool,
 }
 
 impl ModelClient {
@@ -96,6 +103,7 @@ impl ModelClient {
             model: endpoint.model.clone(),
             key: endpoint.api_key.clone(),
             timeouts,
+            completion_tokens: AtomicBool::new(false),
         })
     }
 
@@ -121,6 +129,14 @@ impl ModelClient {
             "temperature": request.temperature,
             "stream": stream,
         });
+        if let Some(max) = request.max_tokens {
+            let name = if self.completion_tokens.load(Ordering::Relaxed) {
+                "max_completion_tokens"
+            } else {
+                "max_tokens"
+            };
+            body[name] = json!(max);
+        }
         match &request.format {
             Format::Text => {}
             Format::JsonSchema { name, schema } => {
@@ -136,6 +152,23 @@ impl ModelClient {
 
     /// The whole reply at once.
     pub async fn chat(&self, request: &ChatRequest) -> Result<Completion, ModelError> {
+        match self.chat_once(request).await {
+            Err(e) if self.refuses_max_tokens(request, &e) => self.chat_once(request).await,
+            other => other,
+        }
+    }
+
+    /// Whether the server refused `max_tokens` by name; if so, the other name is used from now on.
+    fn refuses_max_tokens(&self, request: &ChatRequest, error: &ModelError) -> bool {
+        let named =
+            matches!(error, ModelError::Rejected { message, .. } if message.contains("max_tokens"));
+        let first = named
+            && request.max_tokens.is_some()
+            && !self.completion_tokens.swap(true, Ordering::Relaxed);
+        first
+    }
+
+    async fn chat_once(&self, request: &ChatRequest) -> Result<Completion, ModelError> {
         let body = self.body(request, false);
         let reply = self
             .deadline(self.client.chat().create_byot::<Value, Value>(body))
@@ -148,6 +181,19 @@ impl ModelClient {
     /// removed). A stream that ends without the server saying it is finished is an error, and so
     /// is a silence longer than the read timeout.
     pub async fn chat_stream(
+        &self,
+        request: &ChatRequest,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<Completion, ModelError> {
+        match self.stream_once(request, on_text).await {
+            Err(e) if self.refuses_max_tokens(request, &e) => {
+                self.stream_once(request, on_text).await
+            }
+            other => other,
+        }
+    }
+
+    async fn stream_once(
         &self,
         request: &ChatRequest,
         on_text: &mut (dyn FnMut(&str) + Send),

@@ -34,6 +34,10 @@ impl GradeError {
     }
 }
 
+/// Room for a full grading reply (about 150 tokens a dimension and 20 a talking point) with a
+/// wide margin; only a runaway reply reaches it.
+const MAX_TOKENS: u32 = 3000;
+
 pub struct ModelScorer {
     client: ModelClient,
     prompts: Arc<Prompts>,
@@ -136,6 +140,7 @@ impl ModelScorer {
             system: self.prompts.render("scorer-system.md", &context)?,
             user: self.prompts.render("scorer-user.md", &context)?,
             temperature: 0.0,
+            max_tokens: Some(MAX_TOKENS),
             format: Format::Text,
         };
         let schema = grading_schema(request.question, request.rubric);
