@@ -162,10 +162,9 @@ impl ModelClient {
     fn refuses_max_tokens(&self, request: &ChatRequest, error: &ModelError) -> bool {
         let named =
             matches!(error, ModelError::Rejected { message, .. } if message.contains("max_tokens"));
-        let first = named
+        named
             && request.max_tokens.is_some()
-            && !self.completion_tokens.swap(true, Ordering::Relaxed);
-        first
+            && !self.completion_tokens.swap(true, Ordering::Relaxed)
     }
 
     async fn chat_once(&self, request: &ChatRequest) -> Result<Completion, ModelError> {
