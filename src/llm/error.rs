@@ -67,7 +67,10 @@ impl ModelError {
     /// servers answer an unsupported format with a 500).
     pub fn refuses_format(&self) -> bool {
         match self {
-            ModelError::Rejected { status, .. } => matches!(status, 400 | 422),
+            // A prompt too long for the server's context fails the same way in every mode.
+            ModelError::Rejected {
+                status, message, ..
+            } => matches!(status, 400 | 422) && !message.to_ascii_lowercase().contains("context"),
             ModelError::Server { message, .. } => {
                 let m = message.to_ascii_lowercase();
                 ["response_format", "json_schema", "json_object", "grammar"]
