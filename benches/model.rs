@@ -17,11 +17,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use hotseat::config::Endpoint;
 use hotseat::content::{Bank, Level};
 use hotseat::interview::{Interview, SessionMeta, plan};
 use hotseat::interviewer::{Interviewer, ModelInterviewer, ProbeInterviewer};
-use hotseat::llm::{FormatMemory, ModelClient, RetryPolicy, Timeouts};
+use hotseat::llm::{FormatMemory, ModelClient, RetryPolicy};
 use hotseat::prompts::Prompts;
 use hotseat::scoring::model::ModelScorer;
 use hotseat::scoring::offline::OfflineScorer;
@@ -36,16 +35,13 @@ I make processing idempotent with an idempotency key recorded in a processed tab
 and I acknowledge only after the commit.";
 
 fn client(fake: &FakeModel) -> ModelClient {
-    let endpoint = Endpoint {
-        base_url: fake.base_url(),
-        api_key: None,
-        model: "fake-model".into(),
-    };
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(2),
-        read: Duration::from_secs(30),
-    };
-    ModelClient::new(&endpoint, timeouts, RetryPolicy::default()).expect("client")
+    support::model::client(
+        &fake.base_url(),
+        "fake-model",
+        None,
+        Duration::from_secs(30),
+        RetryPolicy::default(),
+    )
 }
 
 fn scorer(fake: &FakeModel, bank: &Bank, concurrency: usize) -> ModelScorer {

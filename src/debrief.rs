@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::llm::{ChatRequest, Format, ModelClient, cancellable, runtime};
+use crate::llm::{ChatRequest, Format, ModelClient, stream_blocking};
 use crate::prompts::{DebriefContext, Prompts};
 use crate::transcript::Transcript;
 
@@ -58,16 +58,7 @@ impl Debriefer for ModelDebriefer {
             max_tokens: Some(1500),
             format: Format::Text,
         };
-        let mut written = String::new();
-        let mut on_text = |piece: &str| {
-            written.push_str(piece);
-            progress(written.trim_start());
-        };
-        let completion = runtime::block_on(cancellable(
-            cancel,
-            self.client.chat_stream(&chat, &mut on_text),
-        ))
-        .map_err(|e| {
+        let completion = stream_blocking(&self.client, &chat, progress, cancel).map_err(|e| {
             format!(
                 "The written debrief could not be finished ({e}); the grades above are complete."
             )

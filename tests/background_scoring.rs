@@ -7,11 +7,10 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hotseat::config::Endpoint;
 use hotseat::content::{Bank, Level};
 use hotseat::interview::plan;
 use hotseat::interviewer::ProbeInterviewer;
-use hotseat::llm::{FormatMemory, ModelClient, RetryPolicy, Timeouts};
+use hotseat::llm::{FormatMemory, RetryPolicy};
 use hotseat::prompts::Prompts;
 use hotseat::scoring::model::ModelScorer;
 use hotseat::scoring::offline::OfflineScorer;
@@ -23,16 +22,13 @@ const GRADING_TAKES: Duration = Duration::from_millis(600);
 
 fn services(fake: &FakeModel, data: &std::path::Path, concurrency: usize) -> Arc<Services> {
     let bank = Bank::bundled().expect("bank");
-    let endpoint = Endpoint {
-        base_url: fake.base_url(),
-        api_key: None,
-        model: "fake-model".into(),
-    };
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(1),
-        read: Duration::from_secs(10),
-    };
-    let client = ModelClient::new(&endpoint, timeouts, RetryPolicy::default()).expect("client");
+    let client = support::model::client(
+        &fake.base_url(),
+        "fake-model",
+        None,
+        Duration::from_secs(10),
+        RetryPolicy::default(),
+    );
     let scorer = ModelScorer::new(
         client,
         Arc::new(Prompts::bundled().expect("prompts")),

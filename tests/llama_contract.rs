@@ -4,17 +4,18 @@
 //! structured result that validates, streaming, timeouts, the fall back from a schema the server
 //! cannot use, and a whole grading that comes back as a model grade. Never on a grade's value.
 
+mod support;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use hotseat::config::Endpoint;
 use hotseat::content::{Bank, Level};
 use hotseat::llm::structured::{OutputMode, chat_json};
 use hotseat::llm::{
-    ChatRequest, Format, FormatMemory, ModelClient, ModelError, RetryPolicy, Timeouts, runtime,
+    ChatRequest, Format, FormatMemory, ModelClient, ModelError, RetryPolicy, runtime,
 };
 use hotseat::prompts::Prompts;
 use hotseat::scoring::model::ModelScorer;
@@ -98,16 +99,7 @@ fn start() -> Llama {
 }
 
 fn client(llama: &Llama, read: Duration) -> ModelClient {
-    let endpoint = Endpoint {
-        base_url: llama.url.clone(),
-        api_key: None,
-        model: "smollm2".into(),
-    };
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(2),
-        read,
-    };
-    ModelClient::new(&endpoint, timeouts, RetryPolicy::none()).expect("client")
+    support::model::client(&llama.url, "smollm2", None, read, RetryPolicy::none())
 }
 
 fn tiny(format: Format, max_tokens: u32) -> ChatRequest {

@@ -9,10 +9,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use hotseat::config::Endpoint;
 use hotseat::content::{Bank, Level};
 use hotseat::interviewer::{FollowUpRequest, Interviewer, ModelInterviewer};
-use hotseat::llm::{ModelClient, RetryPolicy, Timeouts};
+use hotseat::llm::RetryPolicy;
 use hotseat::prompts::Prompts;
 use support::fake_model::{FakeModel, Step, StreamEnd};
 use tokio_util::sync::CancellationToken;
@@ -21,22 +20,12 @@ const QUESTION: &str = "ds-duplicate-delivery";
 const ANSWER: &str = "The consumer might see a message twice, so I would keep a table of processed message ids and check it before doing the work.";
 
 fn interviewer(url: &str, read: Duration) -> ModelInterviewer {
-    let endpoint = Endpoint {
-        base_url: url.to_string(),
-        api_key: None,
-        model: "fake-model".into(),
-    };
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(1),
-        read,
-    };
     let policy = RetryPolicy {
         retries: 1,
-        base: Duration::from_millis(20),
-        ..RetryPolicy::default()
+        ..support::model::quick_retries()
     };
     ModelInterviewer::new(
-        ModelClient::new(&endpoint, timeouts, policy).expect("client"),
+        support::model::client(url, "fake-model", None, read, policy),
         Arc::new(Prompts::bundled().expect("prompts")),
         Bank::bundled().expect("bank").lexicon.clone(),
     )

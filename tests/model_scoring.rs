@@ -9,15 +9,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use hotseat::config::{Endpoint, Secret};
 use hotseat::content::{Bank, Level};
 use hotseat::llm::structured::OutputMode;
-use hotseat::llm::{FormatMemory, ModelClient, RetryPolicy, Timeouts};
+use hotseat::llm::{FormatMemory, ModelClient};
 use hotseat::prompts::Prompts;
 use hotseat::scoring::model::ModelScorer;
 use hotseat::scoring::{Score, ScoreRequest, Scorer};
 use serde_json::{Value, json};
 use support::fake_model::{FakeModel, Step, grading_reply, gullible};
+use support::model::quick_retries;
 
 const QUESTION: &str = "ds-duplicate-delivery";
 const ANSWER: &str = "Queues deliver at least once, so the consumer will see the same message twice after a crash before the ack. \
@@ -28,26 +28,8 @@ fn bank() -> Bank {
     Bank::bundled().expect("the bundled content loads")
 }
 
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        retries: 3,
-        base: Duration::from_millis(20),
-        cap: Duration::from_millis(100),
-        max_retry_after: Duration::from_secs(5),
-    }
-}
-
 fn client(url: &str, key: Option<&str>, read: Duration) -> ModelClient {
-    let endpoint = Endpoint {
-        base_url: url.to_string(),
-        api_key: key.map(Secret::new),
-        model: "fake-model".into(),
-    };
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(1),
-        read,
-    };
-    ModelClient::new(&endpoint, timeouts, fast_retries()).expect("client")
+    support::model::client(url, "fake-model", key, read, quick_retries())
 }
 
 fn scorer_with(

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{FollowUp, FollowUpRequest, Interviewer, ProbeInterviewer};
 use crate::content::Lexicon;
-use crate::llm::{ChatRequest, Format, ModelClient, ModelError, cancellable, runtime};
+use crate::llm::{ChatRequest, Format, ModelClient, ModelError, stream_blocking};
 use crate::prompts::{AnswerContext, Prompts};
 use crate::scoring::offline::{OfflineScorer, set_aside_injection};
 
@@ -66,15 +66,7 @@ impl ModelInterviewer {
             max_tokens: Some(200),
             format: Format::Text,
         };
-        let mut written = String::new();
-        let mut on_text = |piece: &str| {
-            written.push_str(piece);
-            progress(written.trim_start());
-        };
-        let completion = runtime::block_on(cancellable(
-            cancel,
-            self.client.chat_stream(&chat, &mut on_text),
-        ))?;
+        let completion = stream_blocking(&self.client, &chat, progress, cancel)?;
         Ok(completion.text)
     }
 }

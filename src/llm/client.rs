@@ -471,6 +471,25 @@ fn content_text(content: &Value) -> Option<String> {
     }
 }
 
+/// Streams a reply from a synchronous thread: `progress` gets the whole visible text so far each
+/// time it grows, so a screen can show it as it is written. `cancel` calls it off.
+pub fn stream_blocking(
+    client: &ModelClient,
+    request: &ChatRequest,
+    progress: &mut (dyn FnMut(&str) + Send),
+    cancel: &CancellationToken,
+) -> Result<Completion, ModelError> {
+    let mut written = String::new();
+    let mut on_text = |piece: &str| {
+        written.push_str(piece);
+        progress(written.trim_start());
+    };
+    super::runtime::block_on(cancellable(
+        cancel,
+        client.chat_stream(request, &mut on_text),
+    ))
+}
+
 /// Runs `call` unless `cancel` fires first.
 pub async fn cancellable<T>(
     cancel: &CancellationToken,

@@ -9,7 +9,9 @@ pub mod runtime;
 pub mod structured;
 pub mod transport;
 
-pub use client::{ChatRequest, Completion, Format, ModelClient, Timeouts, cancellable};
+pub use client::{
+    ChatRequest, Completion, Format, ModelClient, Timeouts, cancellable, stream_blocking,
+};
 pub use error::ModelError;
 pub use retry::RetryPolicy;
 pub use structured::{FormatMemory, OutputMode};

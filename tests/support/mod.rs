@@ -3,3 +3,4 @@
 
 pub mod cli;
 pub mod fake_model;
+pub mod model;
