@@ -160,8 +160,10 @@ pub struct EvalArgs {
 pub struct DoctorArgs {
     #[command(flatten)]
     pub model: ModelOptions,
+    /// Where sessions are kept (default: HOTSEAT_HOME, else the platform's data directory).
     #[arg(long = "data-dir", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -179,8 +181,10 @@ pub struct RescoreArgs {
     pub pending: bool,
     #[command(flatten)]
     pub model: ModelOptions,
+    /// Where sessions are kept (default: HOTSEAT_HOME, else the platform's data directory).
     #[arg(long = "data-dir", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }
