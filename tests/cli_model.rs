@@ -344,3 +344,46 @@ fn doctor_reports_what_works_and_the_first_thing_to_fix() {
     assert!(text.contains("refused the API key"), "{text}");
     assert!(!text.contains("sk-wrong"), "{text}");
 }
+
+#[test]
+fn eval_measures_the_model_and_counts_answers_it_could_not_grade() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let file = data.path().join("graded.jsonl");
+    let lines = [
+        json_line("ds-duplicate-delivery", ANSWER, 2.0),
+        json_line(
+            "ds-duplicate-delivery",
+            "Exactly-once delivery means duplicates never happen.",
+            1.0,
+        ),
+    ];
+    std::fs::write(&file, lines.join("\n")).expect("write");
+    let file = file.to_string_lossy().into_owned();
+
+    let fake = model_server();
+    let url = fake.base_url();
+    let report = json(&run_keyed(
+        data.path(),
+        &with_model(&["eval", &file, "--json"], &url),
+    ));
+    assert_eq!(report["scorer"], "model:fake-model");
+    assert_eq!(report["count"], 2);
+    assert_eq!(report["offline_stand_ins"], 0);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let down = format!("http://127.0.0.1:{port}/v1");
+    let output = run_keyed(data.path(), &with_model(&["eval", &file], &down));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("the model could not grade 2 answer(s)"),
+        "{text}"
+    );
+}
+
+fn json_line(question: &str, answer: &str, grade: f64) -> String {
+    serde_json::json!({"round": "distributed-systems", "question": question, "answer": answer, "grade": grade}).to_string()
+}

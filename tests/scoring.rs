@@ -49,6 +49,7 @@ impl Grader {
         let graded: Vec<Graded> = samples
             .iter()
             .map(|s| Graded {
+                stood_in: false,
                 question: s.question.clone(),
                 kind: s.kind.clone(),
                 grade: s.grade,

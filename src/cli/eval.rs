@@ -72,6 +72,7 @@ fn grade_line(bank: &Bank, scorer: &dyn Scorer, line: &str, at: &str) -> Result<
         kind: sample.kind,
         grade: sample.grade,
         predicted: score.overall,
+        stood_in: score.needs_rescore(),
     })
 }
 
@@ -81,6 +82,13 @@ fn fmt(v: Option<f64>) -> String {
 
 fn print_report(out: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(out, "Scorer: {}", r.scorer)?;
+    if r.offline_stand_ins > 0 {
+        writeln!(
+            out,
+            "Warning: the model could not grade {} answer(s); their offline estimates are in these figures.",
+            r.offline_stand_ins
+        )?;
+    }
     writeln!(
         out,
         "Answers: {}   pairs within a question: {}",

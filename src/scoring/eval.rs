@@ -24,6 +24,8 @@ pub struct Graded {
     pub kind: Option<String>,
     pub grade: f64,
     pub predicted: f64,
+    /// The offline estimate stood in for a model grade that failed.
+    pub stood_in: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -42,6 +44,10 @@ pub struct Metrics {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub scorer: String,
+    /// Answers a model could not grade, scored by the offline estimate instead (they blur the
+    /// figures, so they are counted).
+    #[serde(default)]
+    pub offline_stand_ins: usize,
     #[serde(flatten)]
     pub all: Metrics,
     pub by_kind: BTreeMap<String, Metrics>,
@@ -62,6 +68,7 @@ pub fn report(scorer: String, graded: &[Graded]) -> Report {
     let everyone: Vec<usize> = (0..graded.len()).collect();
     Report {
         scorer,
+        offline_stand_ins: graded.iter().filter(|g| g.stood_in).count(),
         all: metrics(graded, &everyone),
         by_kind,
     }
@@ -151,6 +158,7 @@ mod tests {
 
     fn g(question: &str, grade: f64, predicted: f64) -> Graded {
         Graded {
+            stood_in: false,
             question: question.into(),
             kind: None,
             grade,
