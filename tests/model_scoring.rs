@@ -306,6 +306,13 @@ fn every_failure_keeps_the_answer_and_shows_a_labelled_offline_estimate() {
                 f.respond_with(|_| Step::Reply("I would rather not grade this.".into()))
             }),
         ),
+        // Valid JSON that grades nothing the rubric asks about.
+        (
+            "model-bad-reply",
+            Box::new(|f: &FakeModel| {
+                f.respond_with(|_| Step::Reply(r#"{"grade": "A+", "comment": "great"}"#.into()))
+            }),
+        ),
         (
             "model-truncated",
             Box::new(|f: &FakeModel| {
