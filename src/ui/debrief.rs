@@ -156,10 +156,21 @@ pub fn draw(frame: &mut Frame, app: &App, view: &DebriefView) {
             text
         }),
     };
+    let detail = detail.unwrap_or_default();
+    // While the written debrief is still coming, its newest words stay in view unless the
+    // candidate has scrolled themselves.
+    let writing = question.is_none()
+        && matches!(session.writing(), Writing::Text { done: false, .. });
+    let scroll = if writing && view.scroll == 0 {
+        let inner = right.height.saturating_sub(2);
+        wrapped_lines(&detail, right.width.saturating_sub(2)).saturating_sub(inner)
+    } else {
+        view.scroll
+    };
     frame.render_widget(
-        Paragraph::new(detail.unwrap_or_default())
+        Paragraph::new(detail)
             .wrap(Wrap { trim: false })
-            .scroll((view.scroll, 0))
+            .scroll((scroll, 0))
             .block(Block::bordered().title(" Feedback ")),
         right,
     );
@@ -167,4 +178,27 @@ pub fn draw(frame: &mut Frame, app: &App, view: &DebriefView) {
         Line::from(" ↑↓ question · PgUp/PgDn scroll · Enter home · q quit").dim(),
         keys,
     );
+}
+
+/// About how many rows `text` takes wrapped at `width` (words are not split, so it may be a row
+/// short on long words; enough to keep the end of a growing text in view).
+fn wrapped_lines(text: &str, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = text
+        .lines()
+        .map(|line| line.chars().count().div_ceil(width).max(1))
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn rows_of_wrapped_text_are_counted_per_line() {
+        assert_eq!(wrapped_lines("", 10), 0);
+        assert_eq!(wrapped_lines("short\n\nten chars!x", 10), 3);
+        assert_eq!(wrapped_lines(&"x".repeat(25), 10), 3);
+    }
 }
