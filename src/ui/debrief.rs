@@ -198,7 +198,8 @@ mod tests {
     #[test]
     fn rows_of_wrapped_text_are_counted_per_line() {
         assert_eq!(wrapped_lines("", 10), 0);
-        assert_eq!(wrapped_lines("short\n\nten chars!x", 10), 3);
+        // An empty line still takes a row; eleven characters take two.
+        assert_eq!(wrapped_lines("short\n\nten chars!x", 10), 4);
         assert_eq!(wrapped_lines(&"x".repeat(25), 10), 3);
     }
 }
