@@ -182,5 +182,15 @@ pub fn sessions(list: &[SessionSummary]) -> String {
                 .unwrap_or_else(|| "-".into())
         );
     }
+    let (answers, sessions) = list
+        .iter()
+        .filter(|s| s.to_rescore > 0)
+        .fold((0, 0), |(a, n), s| (a + s.to_rescore, n + 1));
+    if answers > 0 {
+        let _ = writeln!(
+            out,
+            "\n{answers} answer(s) in {sessions} session(s) have an offline estimate where a model grade failed or never came: `hotseat rescore --pending` grades them."
+        );
+    }
     out
 }

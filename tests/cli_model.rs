@@ -238,6 +238,17 @@ fn a_down_endpoint_keeps_the_answer_labels_the_estimate_and_rescore_grades_it_la
         "the answer is kept"
     );
 
+    let listed = run(data.path(), &["review"]);
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("1 answer(s) in 1 session(s)"),
+        "{}",
+        String::from_utf8_lossy(&listed.stdout)
+    );
+    assert_eq!(
+        json(&run(data.path(), &["review", "--json"]))[0]["to_rescore"],
+        1
+    );
+
     // Later, with the endpoint up: only what is marked is graded again, beside the estimate.
     let fake = model_server();
     let url = fake.base_url();
@@ -252,6 +263,10 @@ fn a_down_endpoint_keeps_the_answer_labels_the_estimate_and_rescore_grades_it_la
     assert_eq!(after[0].len(), 2);
     assert_eq!(after[0][0]["scorer"], "offline");
     assert_eq!(after[0][1]["scorer"], "model:fake-model");
+    assert_eq!(
+        json(&run(data.path(), &["review", "--json"]))[0]["to_rescore"],
+        0
+    );
     // Nothing is pending any more.
     let again = json(&run_keyed(
         data.path(),

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::{SessionSummary, Store, StoreError};
+use crate::scoring::NEEDS_RESCORE;
 use crate::transcript::{self, SessionStatus, Transcript};
 
 const FILE: &str = "transcript.json";
@@ -77,6 +78,8 @@ struct LightTurn {
 #[derive(Deserialize)]
 struct LightScore {
     overall: f64,
+    #[serde(default)]
+    flags: Vec<String>,
 }
 
 fn check_format(path: &Path, format: u32) -> Result<(), StoreError> {
@@ -183,7 +186,18 @@ fn summarise(path: &Path) -> Result<Option<SessionSummary>, StoreError> {
         .filter_map(|q| q.scores.last())
         .map(|s| s.overall)
         .collect();
+    let finished = light.status != SessionStatus::InProgress;
+    let to_rescore = light
+        .questions
+        .iter()
+        .filter(|q| q.turns.iter().any(|t| t.answer.is_some()))
+        .filter(|q| match q.scores.last() {
+            Some(s) => s.flags.iter().any(|f| f == NEEDS_RESCORE),
+            None => finished,
+        })
+        .count();
     Ok(Some(SessionSummary {
+        to_rescore,
         answers: light
             .questions
             .iter()

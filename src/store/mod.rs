@@ -42,6 +42,8 @@ pub struct SessionSummary {
     pub questions: usize,
     pub answers: usize,
     pub overall: Option<f64>,
+    /// Answers whose model grade failed (or never came) and that `rescore --pending` would grade.
+    pub to_rescore: usize,
 }
 
 /// Where sessions are kept.

@@ -159,8 +159,8 @@ pub fn draw(frame: &mut Frame, app: &App, view: &DebriefView) {
     let detail = detail.unwrap_or_default();
     // While the written debrief is still coming, its newest words stay in view unless the
     // candidate has scrolled themselves.
-    let writing = question.is_none()
-        && matches!(session.writing(), Writing::Text { done: false, .. });
+    let writing =
+        question.is_none() && matches!(session.writing(), Writing::Text { done: false, .. });
     let scroll = if writing && view.scroll == 0 {
         let inner = right.height.saturating_sub(2);
         wrapped_lines(&detail, right.width.saturating_sub(2)).saturating_sub(inner)
