@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use thiserror::Error;
 
@@ -108,7 +109,22 @@ pub fn services(
 ) -> Result<Arc<Services>, ConnectError> {
     let settings = settings(&choice.flags)?;
     let scorer = scorer(&bank, &settings, choice.samples.max(1), data_dir)?;
-    let interviewer: Box<dyn Interviewer> = match client(&settings, Role::Interviewer)? {
+    // The candidate waits for a follow-up (Ctrl-N moves on): fewer retries and a shorter leash
+    // than for grading, which runs in the background.
+    let waiting = RetryPolicy {
+        retries: 1,
+        max_retry_after: Duration::from_secs(5),
+        ..RetryPolicy::default()
+    };
+    let asking = settings
+        .endpoint(Role::Interviewer)
+        .map(|e| {
+            let mut t = timeouts(&settings);
+            t.read = t.read.min(Duration::from_secs(60));
+            ModelClient::new(&e, t, waiting)
+        })
+        .transpose()?;
+    let interviewer: Box<dyn Interviewer> = match asking {
         Some(client) => Box::new(ModelInterviewer::new(
             client,
             Arc::new(Prompts::load(paths::user_prompts().as_deref())?),

@@ -141,18 +141,18 @@ fn a_stalled_stream_or_a_down_server_never_holds_the_interview() {
         .local_addr()
         .expect("addr")
         .port();
-    let (chosen, seen) = ask(
-        &interviewer(
-            &format!("http://127.0.0.1:{port}/v1"),
-            Duration::from_secs(1),
-        ),
-        ANSWER,
-        &[],
-        &CancellationToken::new(),
+    let down = interviewer(
+        &format!("http://127.0.0.1:{port}/v1"),
+        Duration::from_secs(1),
     );
+    let (chosen, seen) = ask(&down, ANSWER, &[], &CancellationToken::new());
     assert!(seen.is_empty());
     assert!(bank_probes().contains(&chosen.probe.expect("probe")));
     assert!(chosen.notice.expect("notice").contains("could not reach"));
+    // Told once: the next follow-ups come straight from the bank, without waiting on the server.
+    let (again, _) = ask(&down, ANSWER, &[], &CancellationToken::new());
+    assert!(bank_probes().contains(&again.probe.expect("probe")));
+    assert_eq!(again.notice, None);
 }
 
 #[test]

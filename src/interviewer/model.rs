@@ -4,7 +4,8 @@
 //! given away. A question that fails, or a model that does not answer, gives way to the bank's
 //! probe, so the interview always goes on.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use strsim::normalized_levenshtein;
 use tokio_util::sync::CancellationToken;
@@ -20,11 +21,16 @@ const PARROT_RUN: usize = 8;
 /// Questions at least this similar count as the same question.
 const SAME_QUESTION: f64 = 0.8;
 
+/// After the endpoint proves unreachable, how long follow-ups come straight from the bank: the
+/// candidate has been told once and should not wait on a dead server at every answer.
+const REST: Duration = Duration::from_secs(60);
+
 pub struct ModelInterviewer {
     client: ModelClient,
     prompts: Arc<Prompts>,
     lexicon: Lexicon,
     bank: ProbeInterviewer<OfflineScorer>,
+    resting_until: Mutex<Option<Instant>>,
 }
 
 impl ModelInterviewer {
@@ -34,6 +40,7 @@ impl ModelInterviewer {
             prompts,
             bank: ProbeInterviewer::new(OfflineScorer::new(lexicon.clone())),
             lexicon,
+            resting_until: Mutex::new(None),
         }
     }
 
@@ -78,6 +85,15 @@ impl Interviewer for ModelInterviewer {
         progress: &mut (dyn FnMut(&str) + Send),
         cancel: &CancellationToken,
     ) -> FollowUp {
+        let mut resting = self.resting_until.lock().unwrap_or_else(|e| e.into_inner());
+        if resting.is_some_and(|until| Instant::now() < until) {
+            return FollowUp {
+                probe: self.bank.probe(request),
+                notice: None,
+            };
+        }
+        *resting = None;
+        drop(resting);
         match self.ask(request, progress, cancel) {
             Ok(text) => match tidy(&text) {
                 None => FollowUp::default(),
@@ -91,13 +107,25 @@ impl Interviewer for ModelInterviewer {
                 },
             },
             Err(ModelError::Cancelled) => FollowUp::default(),
-            Err(error) => FollowUp {
-                probe: self.bank.probe(request),
-                notice: Some(format!(
-                    "The interviewer model {} did not come back with a question ({error}), so this follow-up is from the question bank.",
-                    self.client.model()
-                )),
-            },
+            Err(error) => {
+                if matches!(
+                    error,
+                    ModelError::Unreachable { .. }
+                        | ModelError::Timeout { .. }
+                        | ModelError::Auth { .. }
+                        | ModelError::NotFound { .. }
+                ) {
+                    *self.resting_until.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(Instant::now() + REST);
+                }
+                FollowUp {
+                    probe: self.bank.probe(request),
+                    notice: Some(format!(
+                        "The interviewer model {} did not come back with a question ({error}), so this follow-up is from the question bank.",
+                        self.client.model()
+                    )),
+                }
+            }
         }
     }
 }
