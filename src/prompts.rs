@@ -199,6 +199,8 @@ pub struct DebriefQuestion<'a> {
     pub text: &'a str,
     pub overall: Option<f64>,
     pub verdict: Option<&'a str>,
+    /// The grade is the offline estimate, not a model's.
+    pub estimate: bool,
     pub dimensions: Vec<DebriefDimension<'a>>,
     pub missed: Vec<&'a str>,
 }
@@ -236,6 +238,7 @@ impl<'a> DebriefContext<'a> {
                         text: &q.text,
                         overall: score.map(|s| s.overall),
                         verdict: score.map(|s| s.verdict.as_str()),
+                        estimate: score.is_some_and(|s| s.estimate),
                         dimensions: score
                             .map(|s| {
                                 s.dimensions
