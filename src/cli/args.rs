@@ -20,9 +20,9 @@ pub struct Cli {
     pub model: ModelOptions,
 }
 
-/// Which model grades and interviews; without an endpoint anywhere, the offline scorer does.
+/// Which endpoint and model; without an endpoint anywhere, everything runs offline.
 #[derive(Debug, Clone, Default, Args)]
-pub struct ModelOptions {
+pub struct EndpointOptions {
     /// An OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (over the config file and environment).
     #[arg(long = "base-url", value_name = "URL")]
     pub base_url: Option<String>,
@@ -32,6 +32,13 @@ pub struct ModelOptions {
     /// Grade with the offline scorer even when a model endpoint is configured.
     #[arg(long)]
     pub offline: bool,
+}
+
+/// Which model grades and interviews, and how many times it grades each answer.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ModelOptions {
+    #[command(flatten)]
+    pub endpoint: EndpointOptions,
     /// Grade each answer N times and report the median and the spread.
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=15))]
     pub samples: u32,
@@ -159,7 +166,7 @@ pub struct EvalArgs {
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     #[command(flatten)]
-    pub model: ModelOptions,
+    pub endpoint: EndpointOptions,
     /// Where sessions are kept (default: HOTSEAT_HOME, else the platform's data directory).
     #[arg(long = "data-dir", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -193,14 +200,20 @@ fn parse_level(s: &str) -> Result<Level, String> {
     s.parse()
 }
 
+impl EndpointOptions {
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            base_url: self.base_url.clone(),
+            model: self.model.clone(),
+            offline: self.offline,
+        }
+    }
+}
+
 impl ModelOptions {
     pub fn choice(&self) -> crate::connect::Choice {
         crate::connect::Choice {
-            flags: crate::config::Flags {
-                base_url: self.base_url.clone(),
-                model: self.model.clone(),
-                offline: self.offline,
-            },
+            flags: self.endpoint.flags(),
             samples: self.samples,
         }
     }

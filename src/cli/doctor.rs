@@ -26,8 +26,7 @@ struct Output<'a> {
 pub struct Unhealthy(String);
 
 pub fn run(args: DoctorArgs) -> Result<()> {
-    let choice = args.model.choice();
-    let settings = connect::settings(&choice.flags)?;
+    let settings = connect::settings(&args.endpoint.flags())?;
     let data_dir = paths::data_dir(args.data_dir.clone());
     let report = doctor::run(&settings, &FormatMemory::at(formats_file(&data_dir)));
     let mut out = String::new();
