@@ -402,3 +402,15 @@ fn eval_measures_the_model_and_counts_answers_it_could_not_grade() {
 fn json_line(question: &str, answer: &str, grade: f64) -> String {
     serde_json::json!({"round": "distributed-systems", "question": question, "answer": answer, "grade": grade}).to_string()
 }
+
+#[test]
+fn model_flags_before_a_command_are_not_silently_ignored() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let output = run(data.path(), &["--model", "m", "questions"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("after the command"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -29,6 +29,19 @@ use args::Command;
 pub struct UsageError(pub String);
 
 pub fn run(cli: Cli) -> Result<()> {
+    // The model flags before a command belong to the bare UI; rather than ignore them, say where
+    // they go.
+    let m = &cli.model;
+    let before = m.endpoint.base_url.is_some()
+        || m.endpoint.model.is_some()
+        || m.endpoint.offline
+        || m.samples != 1;
+    if before && cli.command.is_some() {
+        return Err(UsageError(
+            "put --base-url, --model, --offline and --samples after the command, e.g. `hotseat loop --plan screen --model NAME`".into(),
+        )
+        .into());
+    }
     match cli.command {
         None => interview::home(cli.model),
         Some(Command::Loop(a)) => interview::run_loop(a),
