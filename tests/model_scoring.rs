@@ -495,3 +495,21 @@ fn a_server_that_wants_max_completion_tokens_gets_it() {
         );
     }
 }
+
+#[test]
+fn a_model_that_refuses_a_temperature_is_asked_without_one() {
+    let (fake, bank) = (FakeModel::start(), bank());
+    fake.push(Step::Raw {
+        status: 400,
+        headers: vec![],
+        body: r#"{"error":{"message":"Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.","type":"invalid_request_error","param":"temperature"}}"#.into(),
+    });
+    fake.respond_with(|r| Step::Reply(grading_reply(r, 3, None)));
+    let s = scorer(&fake, &bank);
+    assert_eq!(grade(&s, &bank, ANSWER).scorer, "model:fake-model");
+    let sent = fake.chat_requests();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].get("temperature").is_some());
+    assert!(sent[1].get("temperature").is_none());
+    assert_eq!(response_format(&sent[1]), Some("json_schema"));
+}

@@ -75,6 +75,8 @@ pub struct ModelClient {
     /// Set once the server has refused `max_tokens` by name (newer OpenAI models want
     /// `max_completion_tokens`).
     completion_tokens: AtomicBool,
+    /// Set once the server has refused a temperature (reasoning models accept only their own).
+    fixed_temperature: AtomicBool,
 }
 
 impl ModelClient {
@@ -104,6 +106,7 @@ impl ModelClient {
             key: endpoint.api_key.clone(),
             timeouts,
             completion_tokens: AtomicBool::new(false),
+            fixed_temperature: AtomicBool::new(false),
         })
     }
 
@@ -126,9 +129,11 @@ impl ModelClient {
                 {"role": "system", "content": request.system},
                 {"role": "user", "content": request.user},
             ],
-            "temperature": request.temperature,
             "stream": stream,
         });
+        if !self.fixed_temperature.load(Ordering::Relaxed) {
+            body["temperature"] = json!(request.temperature);
+        }
         if let Some(max) = request.max_tokens {
             let name = if self.completion_tokens.load(Ordering::Relaxed) {
                 "max_completion_tokens"
@@ -152,19 +157,28 @@ impl ModelClient {
 
     /// The whole reply at once.
     pub async fn chat(&self, request: &ChatRequest) -> Result<Completion, ModelError> {
-        match self.chat_once(request).await {
-            Err(e) if self.refuses_max_tokens(request, &e) => self.chat_once(request).await,
-            other => other,
+        loop {
+            match self.chat_once(request).await {
+                Err(e) if self.adapt(request, &e) => continue,
+                other => return other,
+            }
         }
     }
 
-    /// Whether the server refused `max_tokens` by name; if so, the other name is used from now on.
-    fn refuses_max_tokens(&self, request: &ChatRequest, error: &ModelError) -> bool {
-        let named =
-            matches!(error, ModelError::Rejected { message, .. } if message.contains("max_tokens"));
-        named
-            && request.max_tokens.is_some()
-            && !self.completion_tokens.swap(true, Ordering::Relaxed)
+    /// Whether the server refused one of the optional parameters by name, in which case it is
+    /// adapted for this and every later request: `max_tokens` becomes `max_completion_tokens`, a
+    /// refused temperature is left out. Each adaptation happens once, so the caller's retry ends.
+    fn adapt(&self, request: &ChatRequest, error: &ModelError) -> bool {
+        let ModelError::Rejected { message, .. } = error else {
+            return false;
+        };
+        if message.contains("max_tokens") && request.max_tokens.is_some() {
+            return !self.completion_tokens.swap(true, Ordering::Relaxed);
+        }
+        if message.contains("temperature") {
+            return !self.fixed_temperature.swap(true, Ordering::Relaxed);
+        }
+        false
     }
 
     async fn chat_once(&self, request: &ChatRequest) -> Result<Completion, ModelError> {
@@ -184,11 +198,11 @@ impl ModelClient {
         request: &ChatRequest,
         on_text: &mut (dyn FnMut(&str) + Send),
     ) -> Result<Completion, ModelError> {
-        match self.stream_once(request, on_text).await {
-            Err(e) if self.refuses_max_tokens(request, &e) => {
-                self.stream_once(request, on_text).await
+        loop {
+            match self.stream_once(request, on_text).await {
+                Err(e) if self.adapt(request, &e) => continue,
+                other => return other,
             }
-            other => other,
         }
     }
 

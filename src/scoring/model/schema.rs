@@ -1,5 +1,7 @@
 //! The JSON schema of a grading reply for one question, for servers that enforce one: the
 //! dimension and talking-point ids are enumerated, so a model cannot invent or misspell them.
+//! Only keywords OpenAI's strict mode accepts (no `minimum`, `maxLength`, …): a level is an enum,
+//! and the overall is clamped when the reply is read.
 
 use serde_json::{Value, json};
 
@@ -19,7 +21,7 @@ pub fn grading_schema(question: &Question, rubric: &Rubric) -> Value {
                     "type": "object",
                     "properties": {
                         "id": {"type": "string", "enum": dimension_ids},
-                        "level": {"type": "integer", "minimum": 1, "maximum": 4},
+                        "level": {"type": "integer", "enum": [1, 2, 3, 4]},
                         "evidence": {"type": "string"},
                         "missing": {"type": "string"},
                         "improvement": {"type": "string"}
@@ -40,7 +42,7 @@ pub fn grading_schema(question: &Question, rubric: &Rubric) -> Value {
                     "additionalProperties": false
                 }
             },
-            "overall": {"type": "number", "minimum": 1, "maximum": 4},
+            "overall": {"type": "number"},
             "injection": {"type": "string"}
         },
         "required": ["dimensions", "talking_points", "overall", "injection"],
