@@ -191,12 +191,7 @@ fn answer_json_names_the_model_that_graded_it() {
 #[test]
 fn a_down_endpoint_keeps_the_answer_labels_the_estimate_and_rescore_grades_it_later() {
     let data = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let down = format!("http://127.0.0.1:{port}/v1");
+    let down = support::model::down_url();
     let args = with_model(
         &[
             "practice",
@@ -385,12 +380,7 @@ fn eval_measures_the_model_and_counts_answers_it_could_not_grade() {
     assert_eq!(report["count"], 2);
     assert_eq!(report["offline_stand_ins"], 0);
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let down = format!("http://127.0.0.1:{port}/v1");
+    let down = support::model::down_url();
     let output = run_keyed(data.path(), &with_model(&["eval", &file], &down));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(

@@ -136,15 +136,7 @@ fn a_stalled_stream_or_a_down_server_never_holds_the_interview() {
     assert!(bank_probes().contains(&chosen.probe.expect("probe")));
     assert!(chosen.notice.expect("notice").contains("stopped half-way"));
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let down = interviewer(
-        &format!("http://127.0.0.1:{port}/v1"),
-        Duration::from_secs(1),
-    );
+    let down = interviewer(&support::model::down_url(), Duration::from_secs(1));
     let (chosen, seen) = ask(&down, ANSWER, &[], &CancellationToken::new());
     assert!(seen.is_empty());
     assert!(bank_probes().contains(&chosen.probe.expect("probe")));

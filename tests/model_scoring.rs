@@ -351,18 +351,8 @@ fn every_failure_keeps_the_answer_and_shows_a_labelled_offline_estimate() {
 #[test]
 fn an_endpoint_that_is_down_gives_the_offline_estimate() {
     let bank = bank();
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
     let s = scorer_with(
-        client(
-            &format!("http://127.0.0.1:{port}/v1"),
-            None,
-            Duration::from_secs(1),
-        ),
+        client(&support::model::down_url(), None, Duration::from_secs(1)),
         &bank,
         Arc::new(FormatMemory::new()),
         1,

@@ -35,3 +35,13 @@ pub fn client(
     };
     ModelClient::new(&endpoint, timeouts, policy).expect("a client")
 }
+
+/// The base URL of an endpoint that is down: a port that was free a moment ago, where nothing
+/// listens.
+pub fn down_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    format!("http://127.0.0.1:{port}/v1")
+}
