@@ -118,10 +118,6 @@ impl ModelClient {
         &self.model
     }
 
-    pub fn timeouts(&self) -> Timeouts {
-        self.timeouts
-    }
-
     fn body(&self, request: &ChatRequest, stream: bool) -> Value {
         let mut body = json!({
             "model": self.model,

@@ -47,11 +47,6 @@ impl ThinkFilter {
         let pending = std::mem::take(&mut self.pending);
         if self.inside { String::new() } else { pending }
     }
-
-    /// Whether the model is in the middle of reasoning.
-    pub fn thinking(&self) -> bool {
-        self.inside
-    }
 }
 
 /// The reply without its reasoning.
