@@ -68,6 +68,11 @@ pub fn formats_file(data_dir: &Path) -> PathBuf {
     data_dir.join("formats.json")
 }
 
+/// The user's prompts over the bundled ones, loaded once and shared by every role.
+fn prompts() -> Result<Arc<Prompts>, ConnectError> {
+    Ok(Arc::new(Prompts::load(paths::user_prompts().as_deref())?))
+}
+
 /// The model scorer, or `None` when grading is offline.
 pub fn model_scorer(
     bank: &Bank,
@@ -75,12 +80,22 @@ pub fn model_scorer(
     samples: u32,
     data_dir: &Path,
 ) -> Result<Option<ModelScorer>, ConnectError> {
+    model_scorer_with(bank, settings, samples, data_dir, &prompts()?)
+}
+
+fn model_scorer_with(
+    bank: &Bank,
+    settings: &Settings,
+    samples: u32,
+    data_dir: &Path,
+    prompts: &Arc<Prompts>,
+) -> Result<Option<ModelScorer>, ConnectError> {
     let Some(client) = client(settings, Role::Scoring)? else {
         return Ok(None);
     };
     Ok(Some(ModelScorer::new(
         client,
-        Arc::new(Prompts::load(paths::user_prompts().as_deref())?),
+        prompts.clone(),
         bank.lexicon.clone(),
         Arc::new(FormatMemory::at(formats_file(data_dir))),
         samples,
@@ -108,7 +123,12 @@ pub fn services(
     choice: &Choice,
 ) -> Result<Arc<Services>, ConnectError> {
     let settings = settings(&choice.flags)?;
-    let scorer = scorer(&bank, &settings, choice.samples.max(1), data_dir)?;
+    let prompts = prompts()?;
+    let scorer: Box<dyn Scorer> =
+        match model_scorer_with(&bank, &settings, choice.samples.max(1), data_dir, &prompts)? {
+            Some(model) => Box::new(model),
+            None => Box::new(OfflineScorer::new(bank.lexicon.clone())),
+        };
     // The candidate waits for a follow-up (Ctrl-N moves on): fewer retries and a shorter leash
     // than for grading, which runs in the background.
     let waiting = RetryPolicy {
@@ -127,7 +147,7 @@ pub fn services(
     let interviewer: Box<dyn Interviewer> = match asking {
         Some(client) => Box::new(ModelInterviewer::new(
             client,
-            Arc::new(Prompts::load(paths::user_prompts().as_deref())?),
+            prompts.clone(),
             bank.lexicon.clone(),
         )),
         None => Box::new(ProbeInterviewer::new(OfflineScorer::new(
@@ -135,10 +155,7 @@ pub fn services(
         ))),
     };
     let debriefer: Option<Box<dyn Debriefer>> = match client(&settings, Role::Interviewer)? {
-        Some(client) => Some(Box::new(ModelDebriefer::new(
-            client,
-            Arc::new(Prompts::load(paths::user_prompts().as_deref())?),
-        ))),
+        Some(client) => Some(Box::new(ModelDebriefer::new(client, prompts))),
         None => None,
     };
     Ok(Arc::new(Services {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::config::{Role, Settings};
+use crate::config::{Role, Secret, Settings};
 use crate::llm::structured::OutputMode;
 use crate::llm::{
     ChatRequest, Format, FormatMemory, ModelClient, ModelError, RetryPolicy, Timeouts, runtime,
@@ -60,6 +60,7 @@ pub fn run(settings: &Settings, formats: &FormatMemory) -> Report {
         connect: settings.connect_timeout,
         read: settings.read_timeout.min(Duration::from_secs(60)),
     };
+    let mut listed: Vec<(String, Option<Secret>, Listing)> = Vec::new();
     for role in Role::ALL {
         let Some(endpoint) = settings.endpoint(role) else {
             report.offline.push(role.name());
@@ -72,12 +73,35 @@ pub fn run(settings: &Settings, formats: &FormatMemory) -> Report {
                 continue;
             }
         };
+        // Roles usually share a server: its model list is asked for once per base URL and key.
+        let known = listed
+            .iter()
+            .position(|(url, key, _)| *url == endpoint.base_url && *key == endpoint.api_key);
+        let index = known.unwrap_or_else(|| {
+            let started = Instant::now();
+            let models = runtime::block_on(client.models());
+            listed.push((
+                endpoint.base_url.clone(),
+                endpoint.api_key.clone(),
+                (models, ms(started)),
+            ));
+            listed.len() - 1
+        });
         let mut checks = Vec::new();
-        runtime::block_on(check_role(role, &client, formats, &mut checks));
+        runtime::block_on(check_role(
+            role,
+            &client,
+            &listed[index].2,
+            formats,
+            &mut checks,
+        ));
         report.checks.extend(checks);
     }
     report
 }
+
+/// A server's model list, and how long it took to come.
+type Listing = (Result<Vec<String>, ModelError>, u128);
 
 fn optional(role: Role) -> bool {
     matches!(role, Role::Transcription | Role::Speech)
@@ -128,16 +152,16 @@ fn ms(since: Instant) -> u128 {
 async fn check_role(
     role: Role,
     client: &ModelClient,
+    (models, took): &Listing,
     formats: &FormatMemory,
     checks: &mut Vec<Check>,
 ) {
-    let started = Instant::now();
-    match client.models().await {
+    match models {
         Ok(models) => {
             checks.push(passed(
                 role,
                 "reachable",
-                format!("{} answered in {} ms", client.url(), ms(started)),
+                format!("{} answered in {took} ms", client.url()),
             ));
             checks.push(passed(role, "key", "accepted".into()));
             if models.iter().any(|m| m == client.model()) {
@@ -183,7 +207,7 @@ async fn check_role(
             format!("{} answered (it has no model list)", client.url()),
         )),
         Err(e) => {
-            checks.push(failed(role, "reachable", &e));
+            checks.push(failed(role, "reachable", e));
             return;
         }
     }

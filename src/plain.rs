@@ -177,7 +177,7 @@ fn show(session: &Session, outcomes: &[Outcome], out: &mut impl Write) -> Result
             Outcome::Rejected(Rejection::Paused) => writeln!(out, "(Paused.)")?,
             Outcome::Notice(notice) => writeln!(out, "(Note: {notice})")?,
             // Line mode prints the follow-up whole, when it is asked.
-            Outcome::FollowUpText(_)
+            Outcome::FollowUpText
             | Outcome::DebriefText
             | Outcome::Rejected(_)
             | Outcome::Finished

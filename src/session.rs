@@ -113,8 +113,8 @@ pub enum Outcome {
     Warn(Warning),
     /// Something went wrong and was worked around; one sentence for the candidate.
     Notice(String),
-    /// The interviewer's follow-up is being written (the text so far; empty while thinking).
-    FollowUpText(String),
+    /// The interviewer's follow-up has grown (see `Interview::follow_up_text`).
+    FollowUpText,
     /// The written debrief has grown or finished (see `Session::writing`).
     DebriefText,
     Finished,
@@ -236,11 +236,10 @@ impl Session {
         let event = match reply {
             Reply::FollowUpText { ticket, text } => {
                 self.interview.handle(Event::FollowUpText { ticket, text });
-                return match self.interview.follow_up_text() {
-                    Some(text) if self.follow_ups.contains_key(&ticket) => {
-                        vec![Outcome::FollowUpText(text.to_string())]
-                    }
-                    _ => Vec::new(),
+                return if self.follow_ups.contains_key(&ticket) {
+                    vec![Outcome::FollowUpText]
+                } else {
+                    Vec::new()
                 };
             }
             Reply::FollowUp {

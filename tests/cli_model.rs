@@ -304,6 +304,15 @@ fn doctor_reports_what_works_and_the_first_thing_to_fix() {
     let url = fake.base_url();
     let output = run_keyed(data.path(), &with_model(&["doctor", "--json"], &url));
     let report = json(&output);
+    let listings = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/models"))
+        .count();
+    assert_eq!(
+        listings, 1,
+        "four roles on one server ask for its model list once"
+    );
     assert_eq!(report["healthy"], true, "{report}");
     let checks = report["checks"].as_array().expect("checks");
     let structured = checks

@@ -48,13 +48,18 @@ fn scorer_with(
     )
 }
 
-fn scorer(fake: &FakeModel, bank: &Bank) -> ModelScorer {
+/// One grading per answer, remembering formats for this run only.
+fn scorer_at(url: &str, key: Option<&str>, read: Duration, bank: &Bank) -> ModelScorer {
     scorer_with(
-        client(&fake.base_url(), None, Duration::from_secs(5)),
+        client(url, key, read),
         bank,
         Arc::new(FormatMemory::new()),
         1,
     )
+}
+
+fn scorer(fake: &FakeModel, bank: &Bank) -> ModelScorer {
+    scorer_at(&fake.base_url(), None, Duration::from_secs(5), bank)
 }
 
 fn grade(scorer: &dyn Scorer, bank: &Bank, answer: &str) -> Score {
@@ -338,12 +343,7 @@ fn every_failure_keeps_the_answer_and_shows_a_labelled_offline_estimate() {
     for (why, script) in cases {
         let fake = FakeModel::start();
         script(&fake);
-        let s = scorer_with(
-            client(&fake.base_url(), None, Duration::from_millis(700)),
-            &bank,
-            Arc::new(FormatMemory::new()),
-            1,
-        );
+        let s = scorer_at(&fake.base_url(), None, Duration::from_millis(700), &bank);
         assert_stand_in(&grade(&s, &bank, ANSWER), why);
     }
 }
@@ -351,11 +351,11 @@ fn every_failure_keeps_the_answer_and_shows_a_labelled_offline_estimate() {
 #[test]
 fn an_endpoint_that_is_down_gives_the_offline_estimate() {
     let bank = bank();
-    let s = scorer_with(
-        client(&support::model::down_url(), None, Duration::from_secs(1)),
+    let s = scorer_at(
+        &support::model::down_url(),
+        None,
+        Duration::from_secs(1),
         &bank,
-        Arc::new(FormatMemory::new()),
-        1,
     );
     assert_stand_in(&grade(&s, &bank, ANSWER), "model-unreachable");
 }
@@ -364,14 +364,8 @@ fn an_endpoint_that_is_down_gives_the_offline_estimate() {
 fn the_key_never_reaches_a_score_even_when_the_server_echoes_it() {
     let bank = bank();
     let key = "sk-test-secret-1234";
-    let with_key = |fake: &FakeModel| {
-        scorer_with(
-            client(&fake.base_url(), Some(key), Duration::from_secs(2)),
-            &bank,
-            Arc::new(FormatMemory::new()),
-            1,
-        )
-    };
+    let with_key =
+        |fake: &FakeModel| scorer_at(&fake.base_url(), Some(key), Duration::from_secs(2), &bank);
     // A key the server refuses.
     let fake = FakeModel::start();
     fake.require_key(Some("sk-the-right-one"));

@@ -15,11 +15,11 @@ use super::args::RescoreArgs;
 use super::{UsageError, emit, load_bank};
 use crate::connect;
 use crate::content::Bank;
+use crate::content::Level;
 use crate::paths;
-use crate::scoring::ScoreRequest;
 use crate::scoring::model::ModelScorer;
+use crate::scoring::{Score, ScoreRequest};
 use crate::store::{DirStore, Store};
-use crate::transcript::Transcript;
 
 #[derive(Serialize)]
 struct Failure {
@@ -36,10 +36,14 @@ struct Output {
     failed: Vec<Failure>,
 }
 
-/// One answer to grade: which session, which question.
+/// One answer to grade: where it goes back (session, question) and what a worker needs to grade
+/// it, so that workers never read the transcripts the main thread is writing.
 struct Job {
     session: usize,
     question: usize,
+    id: String,
+    answer: String,
+    level: Level,
 }
 
 pub fn run(args: RescoreArgs) -> Result<()> {
@@ -78,7 +82,13 @@ pub fn run(args: RescoreArgs) -> Result<()> {
                 .enumerate()
                 .filter(|(_, q)| q.answered())
                 .filter(|(_, q)| !args.pending || q.score().is_none_or(|s| s.needs_rescore()))
-                .map(move |(question, _)| Job { session, question })
+                .map(move |(question, q)| Job {
+                    session,
+                    question,
+                    id: q.id.clone(),
+                    answer: q.combined_answer(),
+                    level: t.plan.level,
+                })
         })
         .collect();
 
@@ -86,15 +96,13 @@ pub fn run(args: RescoreArgs) -> Result<()> {
     let (done, results) = channel();
     let queue = Mutex::new(jobs.into_iter());
     let workers = settings.concurrency.max(1);
-    let snapshot = transcripts.clone();
     let (mut regraded, mut failed) = (0, Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let (done, queue, snapshot, bank, scorer) =
-                (done.clone(), &queue, &snapshot, &bank, &scorer);
+            let (done, queue, bank, scorer) = (done.clone(), &queue, &bank, &scorer);
             scope.spawn(move || {
                 while let Some(job) = next(queue) {
-                    let result = grade(bank, scorer, &snapshot[job.session], job.question);
+                    let result = grade(bank, scorer, &job);
                     if done.send((job, result)).is_err() {
                         return;
                     }
@@ -104,7 +112,7 @@ pub fn run(args: RescoreArgs) -> Result<()> {
         drop(done);
         for (job, result) in results {
             let t = &mut transcripts[job.session];
-            let question = t.questions[job.question].id.clone();
+            let question = job.id;
             match result {
                 Ok(score) => {
                     t.questions[job.question].scores.push(score);
@@ -173,26 +181,19 @@ fn next<T>(queue: &Mutex<impl Iterator<Item = T>>) -> Option<T> {
     queue.lock().unwrap_or_else(|e| e.into_inner()).next()
 }
 
-fn grade(
-    bank: &Bank,
-    scorer: &ModelScorer,
-    t: &Transcript,
-    question: usize,
-) -> Result<crate::scoring::Score, String> {
-    let q = &t.questions[question];
-    let bank_question = bank
-        .question(&q.id)
-        .ok_or_else(|| format!("the question {} is no longer in the bank", q.id))?;
+fn grade(bank: &Bank, scorer: &ModelScorer, job: &Job) -> Result<Score, String> {
+    let question = bank
+        .question(&job.id)
+        .ok_or_else(|| format!("the question {} is no longer in the bank", job.id))?;
     let rubric = bank
-        .rubric(&bank_question.round)
-        .ok_or_else(|| format!("the round {} has no rubric", bank_question.round))?;
-    let answer = q.combined_answer();
+        .rubric(&question.round)
+        .ok_or_else(|| format!("the round {} has no rubric", question.round))?;
     scorer
         .grade(&ScoreRequest {
-            question: bank_question,
+            question,
             rubric,
-            answer: &answer,
-            level: t.plan.level,
+            answer: &job.answer,
+            level: job.level,
         })
         .map_err(|e| e.to_string())
 }

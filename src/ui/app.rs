@@ -228,7 +228,7 @@ impl App {
                         *view = DebriefView::default();
                     }
                 }
-                Outcome::FollowUpText(_) | Outcome::DebriefText => {}
+                Outcome::FollowUpText | Outcome::DebriefText => {}
                 Outcome::Notice(notice) => self.notice = Some(notice),
                 Outcome::Rejected(Rejection::Paused) => {
                     self.notice = Some("Paused: Ctrl-P resumes.".into())

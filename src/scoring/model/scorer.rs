@@ -23,6 +23,8 @@ pub enum GradeError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Prompt(#[from] PromptError),
+    #[error(transparent)]
+    Estimate(#[from] ScoreError),
 }
 
 impl GradeError {
@@ -30,6 +32,7 @@ impl GradeError {
         match self {
             GradeError::Model(e) => e.flag(),
             GradeError::Prompt(_) => "prompt-error",
+            GradeError::Estimate(_) => "estimate-error",
         }
     }
 }
@@ -76,12 +79,7 @@ impl ModelScorer {
     /// The model's grade, or why there is none (no offline stand-in: `rescore` uses this to
     /// leave an answer's earlier grade alone when the model fails again).
     pub fn grade(&self, request: &ScoreRequest<'_>) -> Result<Score, GradeError> {
-        let estimate = self.offline.score(request).map_err(|e| {
-            GradeError::Model(ModelError::BadReply {
-                url: self.client.url().into(),
-                reason: e.to_string(),
-            })
-        })?;
+        let estimate = self.offline.score(request)?;
         runtime::block_on(self.grade_async(request, &estimate))
     }
 
@@ -90,16 +88,14 @@ impl ModelScorer {
         request: &ScoreRequest<'_>,
         estimate: &Score,
     ) -> Result<Score, GradeError> {
-        let (clean, set_aside) = set_aside_injection(request.answer, &self.lexicon);
+        // What is set aside is flagged by the reply check, from the offline estimate of the whole
+        // answer (which finds the same sentences).
+        let (clean, _) = set_aside_injection(request.answer, &self.lexicon);
         let mut scores = Vec::new();
         for _ in 0..self.samples {
             scores.push(self.grade_once(request, &clean, estimate).await?);
         }
-        let mut score = combine(scores);
-        if !set_aside.is_empty() && !score.has_flag("injection") {
-            score.flags.push("injection".into());
-        }
-        Ok(score)
+        Ok(combine(scores))
     }
 
     /// One grading. If the model reports text addressed to it that the lexicon missed, that text
